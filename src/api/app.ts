@@ -1,0 +1,68 @@
+// Builds the HTTP API (no listen): public ops routes and page, authenticated /api/v1, OpenAPI at /docs.
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import websocket from '@fastify/websocket'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { ApiDeps } from './context.ts'
+import { installErrorHandling } from './errors.ts'
+import { authPlugin } from './plugins/auth.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { conversationRoutes } from './routes/conversations.ts'
+import { ingestRoutes } from './routes/ingest.ts'
+import { opsRoutes } from './routes/ops.ts'
+import { streamRoutes } from './routes/stream.ts'
+
+const pageDir = join(dirname(fileURLToPath(import.meta.url)), 'page')
+
+export interface AppOptions extends ApiDeps {
+  logger?: boolean | { level: string }
+  jsonBodyLimitBytes?: number
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.jsonBodyLimitBytes ?? 1024 * 1024,
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  installErrorHandling(app)
+
+  app.addHook('onResponse', async (req, reply) => {
+    opts.metrics.httpRequests.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Earshot API', version: '0.1.0', description: 'Social customer service: ingest, prioritised inbox, live stream.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+
+  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes }
+  await app.register(opsRoutes, deps)
+
+  const indexHtml = readFileSync(join(pageDir, 'index.html'), 'utf8')
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(indexHtml))
+
+  await app.register(async (v1) => {
+    await v1.register(authPlugin, { store: opts.store })
+    await v1.register(conversationRoutes, deps)
+    await v1.register(adminRoutes, deps)
+    await v1.register(streamRoutes, deps)
+    await v1.register(ingestRoutes, deps)
+  }, { prefix: '/api/v1' })
+
+  return app
+}

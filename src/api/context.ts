@@ -1,0 +1,13 @@
+import type { Bus } from '../bus/index.ts'
+import type { Runner } from '../pipeline/runner.ts'
+import type { Store } from '../store/index.ts'
+import type { Metrics } from './metrics.ts'
+
+/** What every route plugin gets: the wired parts of a running Earshot. */
+export interface ApiDeps {
+  store: Store
+  bus: Bus
+  runner: Runner
+  metrics: Metrics
+  ingestBodyLimitBytes: number
+}

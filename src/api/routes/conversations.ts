@@ -1,0 +1,114 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { subjects, type Bus } from '../../bus/index.ts'
+import { raise } from '../../core/errors.ts'
+import type { ConversationStatus } from '../../core/model.ts'
+import { listConversationMessages } from '../../store/queries/messages.ts'
+import { decodeCursor } from '../../store/queries/conversations.ts'
+import type { ApiDeps } from '../context.ts'
+import { ErrorBody } from '../errors.ts'
+import { resolveWorkspace } from '../plugins/auth.ts'
+import { ConversationSchema, IdParams, MessageSchema, StatusSchema, WorkspaceQuery } from '../schemas.ts'
+
+const ListQuery = Type.Composite([
+  WorkspaceQuery,
+  Type.Object({
+    status: Type.Optional(Type.String({ description: 'comma-separated statuses, e.g. new,open', pattern: '^(new|open|pending|snoozed|resolved)(,(new|open|pending|snoozed|resolved))*$' })),
+    queue: Type.Optional(Type.String({ format: 'uuid' })),
+    assignee: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Literal('none')])),
+    channel: Type.Optional(Type.String({ maxLength: 40 })),
+    sort: Type.Optional(Type.Union([Type.Literal('priority'), Type.Literal('age'), Type.Literal('recent')], { default: 'priority' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  }),
+])
+
+const Versioned = { version: Type.Optional(Type.Integer({ minimum: 1, description: 'reject with 409 if the conversation changed since this version' })) }
+
+export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, bus }) => {
+  app.get('/conversations', {
+    schema: {
+      summary: 'The prioritised inbox',
+      tags: ['conversations'],
+      querystring: ListQuery,
+      response: { 200: Type.Object({ items: Type.Array(ConversationSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 400: ErrorBody, 404: ErrorBody },
+    },
+  }, async (req) => {
+    const ws = await resolveWorkspace(store, req, req.query.workspace)
+    const cursor = req.query.cursor === undefined ? null : decodeCursor(req.query.cursor) ?? raise('VALIDATION', 'cursor is not one this server made')
+    return store.conversations.list(ws.id, {
+      ...(req.query.status === undefined ? {} : { status: req.query.status.split(',') as ConversationStatus[] }),
+      ...(req.query.queue === undefined ? {} : { queueId: req.query.queue }),
+      ...(req.query.assignee === undefined ? {} : { assignee: req.query.assignee }),
+      ...(req.query.channel === undefined ? {} : { channel: req.query.channel }),
+    }, req.query.sort ?? 'priority', req.query.limit ?? 50, cursor)
+  })
+
+  app.get('/conversations/:id', {
+    schema: {
+      summary: 'One conversation with its messages',
+      tags: ['conversations'],
+      params: IdParams,
+      querystring: WorkspaceQuery,
+      response: { 200: Type.Composite([ConversationSchema, Type.Object({ messages: Type.Array(MessageSchema) })]), 404: ErrorBody },
+    },
+  }, async (req) => {
+    const ws = await resolveWorkspace(store, req, req.query.workspace)
+    const conversation = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND', req.params.id)
+    return { ...conversation, messages: await listConversationMessages(store.db, conversation.id, 500) }
+  })
+
+  app.patch('/conversations/:id/status', {
+    schema: {
+      summary: 'Change a conversation\'s status',
+      tags: ['conversations'],
+      params: IdParams,
+      querystring: WorkspaceQuery,
+      body: Type.Object({ status: StatusSchema, ...Versioned }, { additionalProperties: false }),
+      response: { 200: ConversationSchema, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+    },
+  }, async (req) => {
+    const ws = await resolveWorkspace(store, req, req.query.workspace)
+    const before = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND', req.params.id)
+    const status = req.body.status as ConversationStatus
+    const updated = await store.transaction(async (tx) => {
+      const ok = await tx.conversations.setStatus(ws.id, before.id, status, req.body.version ?? null)
+      if (ok) await tx.audit.record({ workspaceId: ws.id, actor: `token:${req.token!.name}`, action: 'conversation.status', targetType: 'conversation', targetId: before.id, detail: { from: before.status, to: status } })
+      return ok
+    })
+    if (!updated) raise('CONFLICT', `conversation changed since version ${req.body.version}; now at ${before.version}`)
+    await publishUpdate(bus, ws.id, before.id)
+    return (await store.conversations.get(ws.id, before.id))!
+  })
+
+  app.post('/conversations/:id/assignment', {
+    schema: {
+      summary: 'Assign a conversation to an agent (agentId null unassigns)',
+      tags: ['conversations'],
+      params: IdParams,
+      querystring: WorkspaceQuery,
+      body: Type.Object({ agentId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]), ...Versioned }, { additionalProperties: false }),
+      response: { 200: ConversationSchema, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+    },
+  }, async (req) => {
+    const ws = await resolveWorkspace(store, req, req.query.workspace)
+    const before = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND', req.params.id)
+    const agent = req.body.agentId === null ? null : (await store.agents.get(ws.id, req.body.agentId)) ?? raise('AGENT_NOT_FOUND', req.body.agentId)
+    const actor = `token:${req.token!.name}`
+    const updated = await store.transaction(async (tx) => {
+      const ok = await tx.conversations.assign(ws.id, before.id, agent?.id ?? null, req.body.version ?? null)
+      if (!ok) return false
+      await tx.assignments.record({ workspaceId: ws.id, conversationId: before.id, queueId: before.queue?.id ?? null, agentId: agent?.id ?? null, reason: 'manual assignment', actor })
+      await tx.audit.record({ workspaceId: ws.id, actor, action: 'conversation.assign', targetType: 'conversation', targetId: before.id, detail: { from: before.assignee?.id ?? null, to: agent?.id ?? null } })
+      return true
+    })
+    if (!updated) raise('CONFLICT', `conversation changed since version ${req.body.version}; now at ${before.version}`)
+    await publishUpdate(bus, ws.id, before.id)
+    return (await store.conversations.get(ws.id, before.id))!
+  })
+}
+
+async function publishUpdate(bus: Bus, workspaceId: string, conversationId: string): Promise<void> {
+  // the change is committed; a lost notification only delays a live view until its next refresh
+  await bus.publish(subjects.conversation(workspaceId, conversationId), { type: 'conversation.updated', workspaceId, conversationId }).catch(() => undefined)
+}

@@ -1,0 +1,49 @@
+// Test support for channel parsers: checks that a value is a well-formed ParseResult, so
+// property tests can say more than "did not throw". Used by the *.test.ts files only.
+import { channelNames, type NormalizedMessage, type ParseResult } from '../core/model.ts'
+import { textLengthMax } from './wire.ts'
+
+const parkReasons = ['MALFORMED_JSON', 'MALFORMED_XML', 'INVALID_SHAPE', 'UNSUPPORTED_EVENT', 'PLATFORM_ERROR', 'TOO_LARGE']
+
+/** Returns the problems found (empty when well-formed). */
+export function parseResultProblems(result: ParseResult): string[] {
+  if (!result.ok) {
+    return [
+      ...(parkReasons.includes(result.reason) ? [] : [`unknown reason ${String(result.reason)}`]),
+      ...(typeof result.detail === 'string' ? [] : ['detail is not a string']),
+    ]
+  }
+  const problems: string[] = []
+  if (!Number.isSafeInteger(result.skipped) || result.skipped < 0) problems.push(`bad skipped ${result.skipped}`)
+  for (const message of result.messages) problems.push(...messageProblems(message))
+  return problems
+}
+
+function messageProblems(m: NormalizedMessage): string[] {
+  const problems: string[] = []
+  const check = (ok: boolean, what: string) => {
+    if (!ok) problems.push(`${m.externalId}: ${what}`)
+  }
+  check((channelNames as readonly string[]).includes(m.channel), 'channel')
+  check(['create', 'update', 'delete'].includes(m.op), 'op')
+  check(typeof m.externalId === 'string' && m.externalId.length > 0, 'externalId')
+  check(m.op === 'delete' ? m.text === '' : true, 'delete with text')
+  check(m.author === null || (typeof m.author.externalUserId === 'string' && m.author.externalUserId.length > 0), 'author id')
+  check(m.direction === 'in' || m.direction === 'out', 'direction')
+  check(m.visibility === 'public' || m.visibility === 'private', 'visibility')
+  check(typeof m.text === 'string' && m.text.length <= textLengthMax, 'text')
+  check(Array.isArray(m.langs) && m.langs.every((l) => typeof l === 'string' && l.length > 0), 'langs')
+  check(m.createdAt instanceof Date && !Number.isNaN(m.createdAt.getTime()), 'createdAt')
+  check(m.parentExternalId === null || (typeof m.parentExternalId === 'string' && m.parentExternalId !== ''), 'parent')
+  check(m.threadExternalId === null || (typeof m.threadExternalId === 'string' && m.threadExternalId !== ''), 'thread')
+  check(m.url === null || /^https?:\/\//.test(m.url), 'url')
+  check(m.engagement === null || Object.values(m.engagement).every((n) => Number.isSafeInteger(n) && n >= 0), 'engagement')
+  return problems
+}
+
+/** Splits a JSONL fixture into lines as a stream consumer would (CRLF or LF), dropping the final empty one. */
+export function jsonLines(text: string): string[] {
+  const lines = text.split(/\r?\n/)
+  if (lines.at(-1) === '') lines.pop()
+  return lines
+}

@@ -1,0 +1,3 @@
+export async function benchCommand(name: string, _opts: { messages: string; json?: boolean }): Promise<void> {
+  throw new Error(`unknown benchmark ${name}`)
+}

@@ -1,0 +1,36 @@
+// The one catalogue of error codes clients rely on. Codes are stable; messages may improve.
+export const errorCatalogue = {
+  VALIDATION: { status: 400, message: 'Invalid request' },
+  UNKNOWN_CHANNEL: { status: 400, message: 'Unknown channel' },
+  UNAUTHORIZED: { status: 401, message: 'Missing or invalid bearer token' },
+  FORBIDDEN: { status: 403, message: 'Not allowed for this token' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  WORKSPACE_NOT_FOUND: { status: 404, message: 'Workspace not found' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
+  AGENT_NOT_FOUND: { status: 404, message: 'Agent not found' },
+  CONFLICT: { status: 409, message: 'Conflicting update' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  UNAVAILABLE: { status: 503, message: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; message: string }>
+
+export type ErrorCode = keyof typeof errorCatalogue
+
+export class EarshotError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+
+  constructor(code: ErrorCode, detail?: string) {
+    const entry = errorCatalogue[code]
+    super(detail === undefined ? entry.message : `${entry.message}: ${detail}`)
+    this.name = 'EarshotError'
+    this.code = code
+    this.status = entry.status
+  }
+}
+
+export function raise(code: ErrorCode, detail?: string): never {
+  throw new EarshotError(code, detail)
+}

@@ -1,0 +1,69 @@
+// Applies one parsed message to the store inside the caller's transaction: dedupe → identify →
+// thread → prioritise → default queue. Returns what changed so the runner can publish events.
+import { scorePriority } from '../core/priority.ts'
+import { decideChange, type Change } from '../core/stages/dedupe.ts'
+import { threadKeyOf } from '../core/stages/thread.ts'
+import type { NormalizedMessage } from '../core/model.ts'
+import type { Queries } from '../store/index.ts'
+import { upsertIdentity } from '../store/queries/identities.ts'
+import type { Sql } from '../store/db.ts'
+
+export interface Applied {
+  change: Change
+  conversationId: string | null
+  conversationCreated: boolean
+}
+
+export interface ApplyContext {
+  workspaceId: string
+  defaultQueueId: string | null
+}
+
+export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext, msg: NormalizedMessage): Promise<Applied> {
+  const existing = await tx.messages.byExternalId(ctx.workspaceId, msg.channel, msg.externalId)
+  const change = decideChange(existing, msg)
+  if (change === 'duplicate' || change === 'ignore') return { change, conversationId: existing?.conversationId ?? null, conversationCreated: false }
+  if (change === 'delete') {
+    await tx.messages.markDeleted(existing!.id)
+    await tx.conversations.refresh(existing!.conversationId, false)
+    return { change, conversationId: existing!.conversationId, conversationCreated: false }
+  }
+
+  const identity = msg.author === null ? null : await upsertIdentity(tx.sql, ctx.workspaceId, msg.channel, msg.author)
+  const priority = scorePriority({
+    text: msg.text,
+    followers: identity?.followers ?? msg.author?.followers ?? null,
+    verified: identity?.verified ?? false,
+    engagement: msg.engagement ?? existing?.engagement ?? null,
+    visibility: msg.visibility,
+    direction: msg.direction,
+    deleted: false,
+  })
+
+  if (change === 'update') {
+    await tx.messages.update(existing!.id, msg, priority, existing!.text !== msg.text)
+    await tx.conversations.refresh(existing!.conversationId, false)
+    return { change, conversationId: existing!.conversationId, conversationCreated: false }
+  }
+
+  const parent = msg.threadExternalId === null && msg.parentExternalId !== null
+    ? await tx.messages.byExternalId(ctx.workspaceId, msg.channel, msg.parentExternalId)
+    : null
+  const conversation = await tx.conversations.upsertForThread({
+    workspaceId: ctx.workspaceId,
+    channel: msg.channel,
+    threadKey: threadKeyOf(msg, parent?.threadKey ?? null),
+    contactId: identity?.contactId ?? null,
+    queueId: ctx.defaultQueueId,
+    at: msg.createdAt,
+  })
+  await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, priority })
+  await tx.conversations.refresh(conversation.id, msg.direction === 'in')
+  if (conversation.created && ctx.defaultQueueId !== null) {
+    await tx.assignments.record({
+      workspaceId: ctx.workspaceId, conversationId: conversation.id, queueId: ctx.defaultQueueId, agentId: null,
+      reason: 'default queue: no routing rule yet', actor: 'pipeline',
+    })
+  }
+  return { change, conversationId: conversation.id, conversationCreated: conversation.created }
+}

@@ -1,0 +1,44 @@
+// The front door for raw platform payloads: write them to the inbound log (commit = accepted),
+// then either process them now (ingest API/CLI, which report per-line outcomes) or nudge the workers.
+import type { Bus, InboundReady } from '../bus/index.ts'
+import { subjects } from '../bus/index.ts'
+import type { Store } from '../store/index.ts'
+import type { Unit } from './framing.ts'
+import type { Runner, UnitOutcome } from './runner.ts'
+
+export interface IngestSummary {
+  units: number
+  ingested: number
+  updated: number
+  duplicates: number
+  deleted: number
+  skipped: number
+  rejected: { origin: string | null; reason: string; detail: string }[]
+}
+
+export function summarise(outcomes: UnitOutcome[]): IngestSummary {
+  const s: IngestSummary = { units: outcomes.length, ingested: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, rejected: [] }
+  for (const o of outcomes) {
+    s.ingested += o.inserted
+    s.updated += o.updated
+    s.duplicates += o.duplicates
+    s.deleted += o.deleted
+    s.skipped += o.skipped
+    if (o.rejected !== null) s.rejected.push({ origin: o.origin, ...o.rejected })
+  }
+  return s
+}
+
+export async function ingestNow(store: Store, runner: Runner, workspaceId: string, channel: string, units: Unit[]): Promise<IngestSummary> {
+  const ids = await store.inbound.append(workspaceId, channel, units)
+  return summarise(await runner.process(ids))
+}
+
+/** Accepts units for asynchronous processing (webhooks, streams, demo traffic). */
+export async function ingestLater(store: Store, bus: Bus, workspaceId: string, channel: string, units: Unit[]): Promise<string[]> {
+  const ids = await store.inbound.append(workspaceId, channel, units)
+  const ready: InboundReady = { inboundIds: ids }
+  // If the nudge is lost, the sweep picks the rows up: the log, not the bus, is the record of truth.
+  await bus.publish(subjects.inbound(channel), ready).catch(() => undefined)
+  return ids
+}

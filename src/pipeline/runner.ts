@@ -1,0 +1,184 @@
+// The runner: claims raw units from the inbound log, parses them with their channel, applies the
+// messages in one transaction per batch, marks the units done, commits, and only then publishes
+// conversation events. A unit that cannot be parsed goes to dead_letter with its reason; one that
+// breaks the batch's transaction is retried alone so it cannot block the others.
+import type { Bus, ConversationEvent, InboundReady } from '../bus/index.ts'
+import { subjects } from '../bus/index.ts'
+import { channelByName } from '../channels/index.ts'
+import type { NormalizedMessage } from '../core/model.ts'
+import type { Queries, Store } from '../store/index.ts'
+import type { InboundRow } from '../store/queries/inbound.ts'
+import { applyMessage, type Applied } from './apply.ts'
+
+export interface UnitOutcome {
+  inboundId: string
+  origin: string | null
+  rejected: { reason: string; detail: string } | null
+  inserted: number
+  updated: number
+  duplicates: number
+  deleted: number
+  skipped: number
+}
+
+export interface Runner {
+  /** Processes the given inbound ids now (those another worker holds are skipped) and returns their outcomes. */
+  process(ids: string[]): Promise<UnitOutcome[]>
+  /** Processes pending units older than `olderThanMs` (lost nudges, crashes). Returns how many it handled. */
+  sweep(olderThanMs: number): Promise<number>
+  /** Starts consuming inbound nudges from the bus and a periodic sweep. */
+  start(opts?: { sweepEveryMs?: number }): Promise<void>
+  stop(): Promise<void>
+}
+
+type Parsed = { row: InboundRow; messages: NormalizedMessage[]; skipped: number } | { row: InboundRow; reason: string; detail: string }
+
+const batchMax = 200
+
+function parseRow(row: InboundRow): Parsed {
+  const channel = channelByName(row.channel)
+  if (channel === undefined) return { row, reason: 'UNKNOWN_CHANNEL', detail: `no parser for channel ${row.channel}` }
+  const result = channel.parse({ body: row.body, ...(row.origin === null ? {} : { origin: row.origin }) })
+  return result.ok ? { row, messages: result.messages, skipped: result.skipped } : { row, reason: result.reason, detail: result.detail }
+}
+
+function emptyOutcome(row: InboundRow): UnitOutcome {
+  return { inboundId: row.id, origin: row.origin, rejected: null, inserted: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0 }
+}
+
+function count(outcome: UnitOutcome, applied: Applied): void {
+  if (applied.change === 'insert') outcome.inserted++
+  else if (applied.change === 'update') outcome.updated++
+  else if (applied.change === 'delete') outcome.deleted++
+  else if (applied.change === 'duplicate') outcome.duplicates++
+  else outcome.skipped++
+}
+
+export function createRunner(store: Store, bus: Bus, log: (line: string) => void = () => undefined): Runner {
+  const defaultQueues = new Map<string, string | null>()
+  let consumer: { stop(): Promise<void> } | null = null
+  let sweepTimer: NodeJS.Timeout | null = null
+  let sweeping = false
+
+  // Inside a transaction every query must go through `tx`: PGlite runs one at a time, so a query on the
+  // outer handle would wait for the transaction that waits for it.
+  async function defaultQueueOf(tx: Queries, workspaceId: string): Promise<string | null> {
+    if (!defaultQueues.has(workspaceId)) defaultQueues.set(workspaceId, (await tx.queues.defaultFor(workspaceId))?.id ?? null)
+    return defaultQueues.get(workspaceId) ?? null
+  }
+
+  /** One transaction: claim → apply → mark. Returns outcomes and the events to publish after commit. */
+  async function processClaim(claim: { ids?: string[]; olderThanMs?: number }, limit: number) {
+    return store.transaction(async (tx) => {
+      const rows = await tx.inbound.claim({ ...claim, limit })
+      const outcomes: UnitOutcome[] = []
+      const events = new Map<string, ConversationEvent>()
+      for (const parsed of rows.map(parseRow)) {
+        const outcome = emptyOutcome(parsed.row)
+        outcomes.push(outcome)
+        if ('reason' in parsed) {
+          outcome.rejected = { reason: parsed.reason, detail: parsed.detail }
+          await tx.deadLetters.add({ workspaceId: parsed.row.workspaceId, channel: parsed.row.channel, inboundId: parsed.row.id, reason: parsed.reason, detail: parsed.detail, body: parsed.row.body })
+          await tx.inbound.markRejected(parsed.row.id, `${parsed.reason}: ${parsed.detail}`)
+          continue
+        }
+        outcome.skipped += parsed.skipped
+        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId) }
+        for (const msg of parsed.messages) {
+          const applied = await applyMessage(tx, ctx, msg)
+          count(outcome, applied)
+          if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore') {
+            const previous = events.get(applied.conversationId)
+            events.set(applied.conversationId, {
+              type: applied.conversationCreated || previous?.type === 'conversation.created' ? 'conversation.created' : 'conversation.updated',
+              workspaceId: ctx.workspaceId,
+              conversationId: applied.conversationId,
+            })
+          }
+        }
+      }
+      await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
+      return { outcomes, events: [...events.values()] }
+    })
+  }
+
+  async function publish(events: ConversationEvent[]): Promise<void> {
+    for (const e of events) {
+      await bus.publish(subjects.conversation(e.workspaceId, e.conversationId), e).catch((error: unknown) => {
+        log(`could not publish ${e.type} for ${e.conversationId}: ${String(error)}`)
+      })
+    }
+  }
+
+  /** Processes a set of ids in batches; a batch that fails is split down to single units. */
+  async function processIds(ids: string[]): Promise<UnitOutcome[]> {
+    const outcomes: UnitOutcome[] = []
+    for (let i = 0; i < ids.length; i += batchMax) {
+      const slice = ids.slice(i, i + batchMax)
+      try {
+        const result = await processClaim({ ids: slice }, slice.length)
+        await publish(result.events)
+        outcomes.push(...result.outcomes)
+      } catch (error) {
+        if (slice.length === 1) {
+          outcomes.push(...(await rejectAlone(slice[0]!, error)))
+          continue
+        }
+        for (const id of slice) outcomes.push(...(await processIds([id])))
+      }
+    }
+    return outcomes
+  }
+
+  async function rejectAlone(id: string, error: unknown): Promise<UnitOutcome[]> {
+    const detail = error instanceof Error ? error.message : String(error)
+    log(`inbound ${id} failed in the store, parked in dead_letter: ${detail}`)
+    return store.transaction(async (tx) => {
+      const [row] = await tx.inbound.claim({ ids: [id], limit: 1 })
+      if (row === undefined) return []
+      await tx.deadLetters.add({ workspaceId: row.workspaceId, channel: row.channel, inboundId: row.id, reason: 'STORE_ERROR', detail, body: row.body })
+      await tx.inbound.markRejected(row.id, `STORE_ERROR: ${detail}`)
+      return [{ ...emptyOutcome(row), rejected: { reason: 'STORE_ERROR', detail } }]
+    })
+  }
+
+  async function sweep(olderThanMs: number): Promise<number> {
+    let handled = 0
+    for (let round = 0; round < 1000; round++) {
+      const ids = await store.transaction(async (tx) => (await tx.inbound.claim({ olderThanMs, limit: batchMax })).map((r) => r.id))
+      if (ids.length === 0) break
+      handled += (await processIds(ids)).length
+    }
+    return handled
+  }
+
+  return {
+    process: processIds,
+    sweep,
+    async start(opts = {}) {
+      consumer = await bus.consume({
+        subject: subjects.inboundAll,
+        durable: 'pipeline',
+        handler: async (m) => {
+          const ready = m.data as Partial<InboundReady>
+          if (Array.isArray(ready.inboundIds)) await processIds(ready.inboundIds.filter((id): id is string => typeof id === 'string'))
+        },
+      })
+      const every = opts.sweepEveryMs ?? 5_000
+      sweepTimer = setInterval(() => {
+        if (sweeping) return
+        sweeping = true
+        sweep(every)
+          .then((n) => n > 0 && log(`sweep processed ${n} inbound units nobody had taken`))
+          .catch((error: unknown) => log(`sweep failed: ${String(error)}`))
+          .finally(() => (sweeping = false))
+      }, every)
+      sweepTimer.unref()
+    },
+    async stop() {
+      if (sweepTimer !== null) clearInterval(sweepTimer)
+      while (sweeping) await new Promise((r) => setTimeout(r, 10))
+      await consumer?.stop()
+    },
+  }
+}

@@ -1,0 +1,75 @@
+// The one place where the parts are wired: store, bus, pipeline runner, API, demo traffic.
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './api/app.ts'
+import { createMetrics } from './api/metrics.ts'
+import type { Bus } from './bus/index.ts'
+import { openBus } from './bus/open.ts'
+import type { EarshotConfig } from './config.ts'
+import { createRunner, type Runner } from './pipeline/runner.ts'
+import { openStore, type Store } from './store/index.ts'
+import { generateToken } from './store/queries/tokens.ts'
+import { defaultWorkspaceSlug } from './api/plugins/auth.ts'
+
+export const demoWorkspaceSlug = 'demo'
+
+export interface Earshot {
+  store: Store
+  bus: Bus
+  runner: Runner
+  app: FastifyInstance
+  /** The admin token generated on this start, if one was; shown once. */
+  generatedAdminToken: string | null
+  close(): Promise<void>
+}
+
+export interface StartOptions {
+  log?: (line: string) => void
+  httpLogger?: boolean
+}
+
+/** Creates the default (and demo) workspace and the bootstrap admin token. */
+export async function bootstrap(store: Store, config: Pick<EarshotConfig, 'adminToken' | 'demo'>): Promise<string | null> {
+  await store.workspaces.ensure(defaultWorkspaceSlug, 'Default workspace')
+  if (config.demo) await store.workspaces.ensure(demoWorkspaceSlug, 'Northwind Air (demo)')
+  if (config.adminToken !== null) {
+    await store.tokens.create({ token: config.adminToken, name: 'admin (EARSHOT_ADMIN_TOKEN)', role: 'admin', workspaceId: null })
+    return null
+  }
+  if ((await store.tokens.countAdmins()) > 0) return null
+  const token = generateToken()
+  await store.tokens.create({ token, name: 'admin (generated)', role: 'admin', workspaceId: null })
+  return token
+}
+
+export async function startEarshot(config: EarshotConfig, opts: StartOptions = {}): Promise<Earshot> {
+  const log = opts.log ?? (() => undefined)
+  const store = await openStore(config.store)
+  let bus: Bus | null = null
+  let runner: Runner | null = null
+  try {
+    bus = await openBus(config.bus)
+    const generatedAdminToken = await bootstrap(store, config)
+    runner = createRunner(store, bus, log)
+    await runner.start()
+    const app = await buildApp({
+      store, bus, runner, metrics: createMetrics(), ingestBodyLimitBytes: config.ingestBodyLimitBytes,
+      logger: opts.httpLogger === true ? { level: config.logLevel } : false,
+    })
+    const started = { store, bus, runner, app }
+    return {
+      ...started,
+      generatedAdminToken,
+      async close() {
+        await app.close()
+        await started.runner.stop()
+        await started.bus.close()
+        await store.close()
+      },
+    }
+  } catch (error) {
+    await runner?.stop().catch(() => undefined)
+    await bus?.close().catch(() => undefined)
+    await store.close().catch(() => undefined)
+    throw error
+  }
+}

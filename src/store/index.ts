@@ -1,0 +1,78 @@
+// The store: one Db (embedded or PostgreSQL server) and the queries over it, grouped by table.
+import { join } from 'node:path'
+import { openPglite, openPostgres, type Db, type Sql } from './db.ts'
+import { migrate } from './migrate.ts'
+import { agentQueries, assignmentQueries, auditQueries, queueQueries } from './queries/agents.ts'
+import { conversationQueries } from './queries/conversations.ts'
+import { deadLetterQueries, inboundQueries } from './queries/inbound.ts'
+import { messageQueries } from './queries/messages.ts'
+import { tokenQueries } from './queries/tokens.ts'
+import { workspaceQueries } from './queries/workspaces.ts'
+
+export function queriesOver(sql: Sql) {
+  return {
+    workspaces: workspaceQueries(sql),
+    tokens: tokenQueries(sql),
+    inbound: inboundQueries(sql),
+    deadLetters: deadLetterQueries(sql),
+    messages: messageQueries(sql),
+    conversations: conversationQueries(sql),
+    agents: agentQueries(sql),
+    queues: queueQueries(sql),
+    assignments: assignmentQueries(sql),
+    audit: auditQueries(sql),
+  }
+}
+
+export type Queries = ReturnType<typeof queriesOver>
+
+export interface Store extends Queries {
+  db: Db
+  /** Runs fn in one transaction with the same query groups bound to it. */
+  transaction<T>(fn: (tx: Queries & { sql: Sql }) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+export function storeOver(db: Db, onClose: () => Promise<void> = async () => undefined): Store {
+  return {
+    db,
+    ...queriesOver(db),
+    transaction: (fn) => db.transaction((sql) => fn({ sql, ...queriesOver(sql) })),
+    async close() {
+      await db.close()
+      await onClose()
+    },
+  }
+}
+
+export type StoreConfig =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string | null }
+  | { kind: 'embedded-postgres'; dataDir: string }
+
+export function describeStore(config: StoreConfig): string {
+  switch (config.kind) {
+    case 'postgres':
+      return `PostgreSQL server ${config.url.replace(/\/\/[^@/]*@/, '//***@')}`
+    case 'pglite':
+      return config.dataDir === null ? 'PGlite (in memory)' : `PGlite at ${config.dataDir}`
+    case 'embedded-postgres':
+      return `embedded PostgreSQL at ${config.dataDir}`
+  }
+}
+
+/** Opens the configured backend and applies pending migrations. */
+export async function openStore(config: StoreConfig): Promise<Store> {
+  let db: Db
+  let onClose = async () => undefined as void
+  if (config.kind === 'postgres') db = await openPostgres(config.url)
+  else if (config.kind === 'pglite') db = await openPglite(config.dataDir === null ? null : join(config.dataDir, 'pglite'))
+  else {
+    const { startEmbeddedPostgres } = await import('./embedded-postgres.ts')
+    const server = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres') })
+    db = await openPostgres(server.url)
+    onClose = () => server.stop()
+  }
+  await migrate(db)
+  return storeOver(db, onClose)
+}

@@ -1,0 +1,209 @@
+import type { ConversationStatus, PriorityReason } from '../../core/model.ts'
+import type { Sql } from '../db.ts'
+
+export interface ConversationView {
+  id: string
+  workspaceId: string
+  channel: string
+  threadKey: string
+  status: ConversationStatus
+  priority: number
+  priorityReasons: PriorityReason[]
+  queue: { id: string; name: string } | null
+  assignee: { id: string; name: string } | null
+  contact: { id: string; displayName: string | null; handle: string | null; followers: number | null } | null
+  preview: string
+  messageCount: number
+  lastMessageAt: string
+  createdAt: string
+  updatedAt: string
+  version: number
+}
+
+interface ConversationRow {
+  id: string
+  workspace_id: string
+  channel: string
+  thread_key: string
+  status: ConversationStatus
+  priority: number
+  priority_reasons: PriorityReason[]
+  queue_id: string | null
+  queue_name: string | null
+  assignee_id: string | null
+  assignee_name: string | null
+  contact_id: string | null
+  contact_name: string | null
+  contact_handle: string | null
+  contact_followers: number | null
+  preview: string
+  message_count: number
+  last_message_at: Date
+  created_at: Date
+  updated_at: Date
+  version: number
+  cursor_ts: string
+}
+
+const viewSelect = `
+  select c.id, c.workspace_id, c.channel, c.thread_key, c.status, c.priority, c.priority_reasons, c.queue_id, q.name as queue_name,
+    c.assignee_id, a.name as assignee_name, c.contact_id, ct.display_name as contact_name,
+    (select i.handle from identity i where i.contact_id = c.contact_id and i.channel = c.channel limit 1) as contact_handle,
+    (select max(i.followers) from identity i where i.contact_id = c.contact_id) as contact_followers,
+    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.last_message_at::text as cursor_ts
+  from conversation c
+  left join queue q on q.id = c.queue_id
+  left join agent a on a.id = c.assignee_id
+  left join contact ct on ct.id = c.contact_id`
+
+function toView(r: ConversationRow): ConversationView {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    channel: r.channel,
+    threadKey: r.thread_key,
+    status: r.status,
+    priority: r.priority,
+    priorityReasons: r.priority_reasons,
+    queue: r.queue_id === null ? null : { id: r.queue_id, name: r.queue_name ?? '' },
+    assignee: r.assignee_id === null ? null : { id: r.assignee_id, name: r.assignee_name ?? '' },
+    contact: r.contact_id === null ? null : { id: r.contact_id, displayName: r.contact_name, handle: r.contact_handle, followers: r.contact_followers },
+    preview: r.preview,
+    messageCount: r.message_count,
+    lastMessageAt: new Date(r.last_message_at).toISOString(),
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+    version: r.version,
+  }
+}
+
+export type ConversationSort = 'priority' | 'age' | 'recent'
+
+export interface ConversationFilter {
+  status?: ConversationStatus[]
+  queueId?: string
+  /** An agent id, or 'none' for unassigned. */
+  assignee?: string
+  channel?: string
+}
+
+export interface ConversationPage {
+  items: ConversationView[]
+  nextCursor: string | null
+}
+
+interface Cursor {
+  k: number | string
+  id: string
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url')
+}
+
+/** Returns null for a cursor we did not make; the route turns that into a 400. */
+export function decodeCursor(text: string): Cursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+    if (typeof value !== 'object' || value === null) return null
+    const { k, id } = value as Record<string, unknown>
+    if ((typeof k !== 'number' && typeof k !== 'string') || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) return null
+    if (typeof k === 'string' && Number.isNaN(Date.parse(k))) return null
+    return { k, id }
+  } catch {
+    return null
+  }
+}
+
+const sortSql: Record<ConversationSort, { order: string; after: string; key: (r: ConversationRow) => number | string }> = {
+  priority: { order: 'c.priority desc, c.id asc', after: '(c.priority < $K or (c.priority = $K and c.id > $I))', key: (r) => r.priority },
+  age: { order: 'c.last_message_at asc, c.id asc', after: '(c.last_message_at, c.id) > ($K::timestamptz, $I)', key: (r) => r.cursor_ts },
+  recent: { order: 'c.last_message_at desc, c.id desc', after: '(c.last_message_at, c.id) < ($K::timestamptz, $I)', key: (r) => r.cursor_ts },
+}
+
+export function conversationQueries(sql: Sql) {
+  return {
+    /** Finds or opens the conversation for a thread key; `created` tells whether it is new. */
+    async upsertForThread(c: { workspaceId: string; channel: string; threadKey: string; contactId: string | null; queueId: string | null; at: Date }): Promise<{ id: string; created: boolean }> {
+      const { rows } = await sql.query<{ id: string; created: boolean }>(
+        `insert into conversation (workspace_id, channel, thread_key, contact_id, queue_id, last_message_at)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (workspace_id, channel, thread_key) do update set updated_at = now()
+         returning id, (xmax = 0) as created`,
+        [c.workspaceId, c.channel, c.threadKey, c.contactId, c.queueId, c.at],
+      )
+      return rows[0]!
+    },
+    /** Recomputes what the inbox shows from the conversation's messages; reopens it on a new customer message. */
+    async refresh(id: string, reopen: boolean): Promise<void> {
+      await sql.query(
+        `with live as (select * from message where conversation_id = $1 and deleted_at is null),
+              top as (select priority, priority_reasons from live order by priority desc, created_at desc limit 1)
+         update conversation set
+           priority = coalesce((select priority from top), 0),
+           priority_reasons = coalesce((select priority_reasons from top), '[]'::jsonb),
+           message_count = (select count(*)::int from live),
+           preview = coalesce((select left(text, 280) from live where direction = 'in' order by created_at desc limit 1), ''),
+           last_message_at = coalesce((select max(created_at) from live), last_message_at),
+           status = case when $2 and status in ('pending', 'snoozed', 'resolved') then 'open' else status end,
+           updated_at = now(),
+           version = version + 1
+         where id = $1`,
+        [id, reopen],
+      )
+    },
+    async get(workspaceId: string, id: string): Promise<ConversationView | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+      const { rows } = await sql.query<ConversationRow>(`${viewSelect} where c.workspace_id = $1 and c.id = $2`, [workspaceId, id])
+      return rows[0] ? toView(rows[0]) : null
+    },
+    async list(workspaceId: string, filter: ConversationFilter, sort: ConversationSort, limit: number, cursor: Cursor | null): Promise<ConversationPage> {
+      const params: unknown[] = [workspaceId]
+      const where = ['c.workspace_id = $1']
+      const add = (value: unknown) => {
+        params.push(value)
+        return `$${params.length}`
+      }
+      if (filter.status !== undefined && filter.status.length > 0) where.push(`c.status = any(${add(filter.status)}::text[])`)
+      if (filter.queueId !== undefined) where.push(`c.queue_id::text = ${add(filter.queueId)}`)
+      if (filter.assignee === 'none') where.push('c.assignee_id is null')
+      else if (filter.assignee !== undefined) where.push(`c.assignee_id::text = ${add(filter.assignee)}`)
+      if (filter.channel !== undefined) where.push(`c.channel = ${add(filter.channel)}`)
+      const s = sortSql[sort]
+      if (cursor !== null) {
+        const k = add(cursor.k)
+        const i = add(cursor.id)
+        where.push(s.after.replaceAll('$K', k).replaceAll('$I', `${i}::uuid`))
+      }
+      const { rows } = await sql.query<ConversationRow>(
+        `${viewSelect} where ${where.join(' and ')} order by ${s.order} limit ${add(limit + 1)}`,
+        params,
+      )
+      const items = rows.slice(0, limit)
+      const last = rows.length > limit ? items[items.length - 1] : undefined
+      return { items: items.map(toView), nextCursor: last === undefined ? null : encodeCursor({ k: s.key(last), id: last.id }) }
+    },
+    /** Optimistic update: only applies when `expectedVersion` (if given) still matches. Returns false on conflict or absence. */
+    async setStatus(workspaceId: string, id: string, status: ConversationStatus, expectedVersion: number | null): Promise<boolean> {
+      const { rowCount } = await sql.query(
+        `update conversation set status = $3, updated_at = now(), version = version + 1
+         where workspace_id = $1 and id = $2 and ($4::int is null or version = $4)`,
+        [workspaceId, id, status, expectedVersion],
+      )
+      return rowCount === 1
+    },
+    async assign(workspaceId: string, id: string, agentId: string | null, expectedVersion: number | null): Promise<boolean> {
+      const { rowCount } = await sql.query(
+        `update conversation set assignee_id = $3, status = case when status = 'new' then 'open' else status end,
+           updated_at = now(), version = version + 1
+         where workspace_id = $1 and id = $2 and ($4::int is null or version = $4)`,
+        [workspaceId, id, agentId, expectedVersion],
+      )
+      return rowCount === 1
+    },
+    async count(workspaceId: string): Promise<number> {
+      const { rows } = await sql.query<{ n: number }>('select count(*)::int as n from conversation where workspace_id = $1', [workspaceId])
+      return rows[0]?.n ?? 0
+    },
+  }
+}

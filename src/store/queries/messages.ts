@@ -1,0 +1,140 @@
+import type { Author, Engagement, NormalizedMessage, Priority, PriorityReason } from '../../core/model.ts'
+import type { Sql } from '../db.ts'
+import { storableText } from './inbound.ts'
+
+export interface StoredMessageRef {
+  id: string
+  conversationId: string
+  text: string
+  engagement: Engagement | null
+  deleted: boolean
+  threadKey: string
+}
+
+/** JSON for a jsonb column: PostgreSQL jsonb refuses \u0000 inside strings. */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value ?? null).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd')
+}
+
+export function messageQueries(sql: Sql) {
+  return {
+    async byExternalId(workspaceId: string, channel: string, externalId: string): Promise<StoredMessageRef | null> {
+      const { rows } = await sql.query<{ id: string; conversation_id: string; text: string; engagement: Engagement | null; deleted: boolean; thread_key: string }>(
+        `select m.id, m.conversation_id, m.text, m.engagement, m.deleted_at is not null as deleted, c.thread_key
+         from message m join conversation c on c.id = m.conversation_id
+         where m.workspace_id = $1 and m.channel = $2 and m.external_id = $3`,
+        [workspaceId, channel, externalId],
+      )
+      const r = rows[0]
+      return r ? { id: r.id, conversationId: r.conversation_id, text: r.text, engagement: r.engagement, deleted: r.deleted, threadKey: r.thread_key } : null
+    },
+    async insert(m: { workspaceId: string; conversationId: string; identityId: string | null; msg: NormalizedMessage; priority: Priority }): Promise<string> {
+      const { msg } = m
+      const { rows } = await sql.query<{ id: string }>(
+        `insert into message (workspace_id, conversation_id, channel, external_id, direction, visibility, identity_id, text, langs,
+           parent_external_id, thread_external_id, url, engagement, priority, priority_reasons, raw, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16::jsonb, $17)
+         returning id`,
+        [
+          m.workspaceId, m.conversationId, msg.channel, msg.externalId, msg.direction, msg.visibility, m.identityId,
+          storableText(msg.text), msg.langs.map(storableText), msg.parentExternalId, msg.threadExternalId, msg.url,
+          msg.engagement === null ? null : JSON.stringify(msg.engagement), m.priority.score, JSON.stringify(m.priority.reasons),
+          storableJson(msg.raw), msg.createdAt,
+        ],
+      )
+      return rows[0]!.id
+    },
+    async update(id: string, msg: NormalizedMessage, priority: Priority, edited: boolean): Promise<void> {
+      await sql.query(
+        `update message set text = $2, engagement = coalesce($3::jsonb, engagement), priority = $4, priority_reasons = $5::jsonb,
+           raw = $6::jsonb, edited_at = case when $7 then now() else edited_at end
+         where id = $1`,
+        [id, storableText(msg.text), msg.engagement === null ? null : JSON.stringify(msg.engagement), priority.score,
+          JSON.stringify(priority.reasons), storableJson(msg.raw), edited],
+      )
+    },
+    async markDeleted(id: string): Promise<void> {
+      await sql.query(`update message set deleted_at = now(), priority = 0, priority_reasons = '[]' where id = $1`, [id])
+    },
+  }
+}
+
+export interface MessageView {
+  id: string
+  channel: string
+  externalId: string
+  direction: 'in' | 'out'
+  visibility: 'public' | 'private'
+  text: string
+  langs: string[]
+  author: (Author & { identityId: string }) | null
+  parentExternalId: string | null
+  url: string | null
+  engagement: Engagement | null
+  priority: number
+  priorityReasons: PriorityReason[]
+  createdAt: string
+  receivedAt: string
+  editedAt: string | null
+  deletedAt: string | null
+}
+
+interface MessageViewRow {
+  id: string
+  channel: string
+  external_id: string
+  direction: 'in' | 'out'
+  visibility: 'public' | 'private'
+  text: string
+  langs: string[]
+  identity_id: string | null
+  external_user_id: string | null
+  handle: string | null
+  display_name: string | null
+  followers: number | null
+  verified: boolean | null
+  parent_external_id: string | null
+  url: string | null
+  engagement: Engagement | null
+  priority: number
+  priority_reasons: PriorityReason[]
+  created_at: Date
+  received_at: Date
+  edited_at: Date | null
+  deleted_at: Date | null
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString())
+
+export async function listConversationMessages(sql: Sql, conversationId: string, limit: number): Promise<MessageView[]> {
+  const { rows } = await sql.query<MessageViewRow>(
+    `select m.id, m.channel, m.external_id, m.direction, m.visibility, m.text, m.langs, m.identity_id, i.external_user_id,
+       i.handle, i.display_name, i.followers, i.verified, m.parent_external_id, m.url, m.engagement, m.priority,
+       m.priority_reasons, m.created_at, m.received_at, m.edited_at, m.deleted_at
+     from message m left join identity i on i.id = m.identity_id
+     where m.conversation_id = $1 order by m.created_at, m.id limit $2`,
+    [conversationId, limit],
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    channel: r.channel,
+    externalId: r.external_id,
+    direction: r.direction,
+    visibility: r.visibility,
+    text: r.deleted_at === null ? r.text : '',
+    langs: r.langs,
+    author: r.identity_id === null || r.external_user_id === null ? null : {
+      identityId: r.identity_id, externalUserId: r.external_user_id, handle: r.handle, displayName: r.display_name,
+      followers: r.followers, verified: r.verified ?? false,
+    },
+    parentExternalId: r.parent_external_id,
+    url: r.url,
+    engagement: r.engagement,
+    priority: r.priority,
+    priorityReasons: r.priority_reasons,
+    createdAt: iso(r.created_at)!,
+    receivedAt: iso(r.received_at)!,
+    editedAt: iso(r.edited_at),
+    deletedAt: iso(r.deleted_at),
+  }))
+}
