@@ -90,6 +90,7 @@ create index conversation_age on conversation (workspace_id, last_message_at des
 
 create table message (
   id uuid primary key default gen_random_uuid(),
+  seq bigint generated always as identity, -- arrival order, to break ties between equal platform timestamps
   workspace_id uuid not null references workspace(id) on delete cascade,
   conversation_id uuid not null references conversation(id) on delete cascade,
   channel text not null,

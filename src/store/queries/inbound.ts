@@ -23,9 +23,10 @@ interface Row {
 
 const toInbound = (r: Row): InboundRow => ({ id: r.id, workspaceId: r.workspace_id, channel: r.channel, body: r.body, origin: r.origin })
 
-/** PostgreSQL text cannot hold NUL; it is replaced so the rest of the payload is still kept. */
+/** PostgreSQL text holds neither NUL nor lone UTF-16 surrogates; they become U+FFFD so the rest is kept. */
 export function storableText(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text
+  const wellFormed = text.isWellFormed() ? text : text.toWellFormed() // lone surrogates → U+FFFD
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed
 }
 
 export function inboundQueries(sql: Sql) {

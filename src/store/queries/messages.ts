@@ -11,9 +11,9 @@ export interface StoredMessageRef {
   threadKey: string
 }
 
-/** JSON for a jsonb column: PostgreSQL jsonb refuses \u0000 inside strings. */
+/** JSON for a jsonb column: jsonb refuses \u0000 and lone surrogates inside strings. */
 export function storableJson(value: unknown): string {
-  return JSON.stringify(value ?? null).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd')
+  return JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === 'string' ? storableText(v) : v))
 }
 
 export function messageQueries(sql: Sql) {
@@ -112,7 +112,7 @@ export async function listConversationMessages(sql: Sql, conversationId: string,
        i.handle, i.display_name, i.followers, i.verified, m.parent_external_id, m.url, m.engagement, m.priority,
        m.priority_reasons, m.created_at, m.received_at, m.edited_at, m.deleted_at
      from message m left join identity i on i.id = m.identity_id
-     where m.conversation_id = $1 order by m.created_at, m.id limit $2`,
+     where m.conversation_id = $1 order by m.created_at, m.seq limit $2`,
     [conversationId, limit],
   )
   return rows.map((r) => ({

@@ -1,0 +1,184 @@
+// One behaviour suite for the store and the pipeline over it; runs on PGlite always and on a
+// PostgreSQL server in the integration suite. Payloads are written here in Jetstream's format.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMemoryBus } from '../bus/memory.ts'
+import { subjects, type ConversationEvent } from '../bus/index.ts'
+import { splitUnits } from '../pipeline/framing.ts'
+import { ingestNow } from '../pipeline/ingest.ts'
+import { createRunner, type Runner } from '../pipeline/runner.ts'
+import { did, jetstreamDelete, jetstreamLike, jetstreamPost, postUri } from '../testing/payloads.ts'
+import type { Store } from './index.ts'
+import { migrate } from './migrate.ts'
+import { listConversationMessages } from './queries/messages.ts'
+import type { Workspace } from './queries/workspaces.ts'
+
+export function storeSuite(name: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>): void {
+  describe(`store and pipeline: ${name}`, () => {
+    let store: Store
+    let cleanup: () => Promise<void>
+    let runner: Runner
+    let ws: Workspace
+    let other: Workspace
+    const bus = createMemoryBus()
+    const events: ConversationEvent[] = []
+
+    beforeAll(async () => {
+      ;({ store, cleanup } = await open())
+      runner = createRunner(store, bus)
+      ws = await store.workspaces.ensure('northwind', 'Northwind Air')
+      other = await store.workspaces.ensure('contoso', 'Contoso Mobile')
+      bus.subscribe(subjects.conversationAll, (m) => events.push(m.data as ConversationEvent))
+    })
+    afterAll(async () => {
+      await bus.close()
+      await store?.close()
+      await cleanup?.()
+    })
+
+    const ingest = (lines: string[], workspace = ws) => ingestNow(store, runner, workspace.id, 'bluesky', splitUnits(lines.join('\n'), 'jsonl'))
+
+    it('applies migrations once', async () => {
+      expect(await migrate(store.db)).toEqual([])
+      const { rows } = await store.db.query<{ version: string }>('select version from schema_migration')
+      expect(rows.map((r) => r.version)).toContain('0001_init')
+    })
+
+    it('creates workspaces idempotently, each with a default queue', async () => {
+      const again = await store.workspaces.ensure('northwind', 'Other name')
+      expect(again.id).toBe(ws.id)
+      expect((await store.queues.defaultFor(ws.id))?.name).toBe('Inbox')
+    })
+
+    it('appends to the inbound log in order and claims each row once', async () => {
+      const ids = await store.inbound.append(ws.id, 'bluesky', [{ body: 'a', origin: 'line 1' }, { body: 'b\u0000c', origin: null }])
+      expect(ids).toHaveLength(2)
+      expect(BigInt(ids[1]!)).toBeGreaterThan(BigInt(ids[0]!))
+      const claimed = await store.transaction((tx) => tx.inbound.claim({ ids, limit: 10 }))
+      expect(claimed.map((r) => r.body)).toEqual(['a', 'b\uFFFDc'])
+      await store.inbound.markDone(ids)
+      expect(await store.transaction((tx) => tx.inbound.claim({ ids, limit: 10 }))).toEqual([])
+    })
+
+    it('threads a post and its replies into one conversation, once, whatever the replays', async () => {
+      const alice = did(1)
+      const bob = did(2)
+      const lines = [
+        jetstreamPost({ did: alice, rkey: '3root0000001', text: 'third time this month my Northwind flight is delayed. never again' }),
+        jetstreamPost({ did: bob, rkey: '3reply000001', text: 'same here, lost my bag too', reply: { rootRkey: '3root0000001', rootDid: alice } }),
+        jetstreamLike(bob, '3like0000001'),
+      ]
+      const first = await ingest(lines)
+      expect(first).toMatchObject({ units: 3, ingested: 2, duplicates: 0, skipped: 1, rejected: [] })
+      const second = await ingest(lines)
+      expect(second).toMatchObject({ ingested: 0, duplicates: 2 })
+
+      const page = await store.conversations.list(ws.id, {}, 'priority', 50, null)
+      const convo = page.items.find((c) => c.threadKey === postUri(alice, '3root0000001'))!
+      expect(convo.messageCount).toBe(2)
+      expect(convo.priority).toBeGreaterThan(0)
+      expect(convo.priorityReasons.map((r) => r.code)).toContain('complaint')
+      expect(convo.queue?.name).toBe('Inbox')
+      const messages = await listConversationMessages(store.db, convo.id, 10)
+      expect(messages.map((m) => m.externalId)).toEqual([postUri(alice, '3root0000001'), postUri(bob, '3reply000001')])
+      expect(messages[1]!.parentExternalId).toBe(postUri(alice, '3root0000001'))
+      expect(events.some((e) => e.conversationId === convo.id && e.type === 'conversation.created')).toBe(true)
+    })
+
+    it('applies edits and deletes to the stored message and the conversation', async () => {
+      const carol = did(3)
+      await ingest([jetstreamPost({ did: carol, rkey: '3edit0000001', text: 'where is my refund?' })])
+      const edited = await ingest([jetstreamPost({ did: carol, rkey: '3edit0000001', text: 'where is my refund? 3 weeks now', operation: 'update' })])
+      expect(edited).toMatchObject({ updated: 1 })
+      const convo = (await store.conversations.list(ws.id, {}, 'recent', 50, null)).items.find((c) => c.threadKey === postUri(carol, '3edit0000001'))!
+      let [msg] = await listConversationMessages(store.db, convo.id, 10)
+      expect(msg!.text).toBe('where is my refund? 3 weeks now')
+      expect(msg!.editedAt).not.toBeNull()
+
+      expect(await ingest([jetstreamDelete(carol, '3edit0000001')])).toMatchObject({ deleted: 1 })
+      expect(await ingest([jetstreamDelete(carol, '3edit0000001')])).toMatchObject({ deleted: 0, skipped: 1 })
+      ;[msg] = await listConversationMessages(store.db, convo.id, 10)
+      expect(msg!.deletedAt).not.toBeNull()
+      expect(msg!.text).toBe('')
+      const after = await store.conversations.get(ws.id, convo.id)
+      expect(after).toMatchObject({ messageCount: 0, priority: 0 })
+    })
+
+    it('rejects a malformed line with its line number and lets the rest in', async () => {
+      const summary = await ingest([
+        jetstreamPost({ did: did(4), rkey: '3good0000001', text: 'question: can I bring my dog on board?' }),
+        '{"did": "did:plc:broken", "kind": "commit", ',
+        jetstreamPost({ did: did(4), rkey: '3good0000002', text: 'and a cat?' }),
+      ])
+      expect(summary.ingested).toBe(2)
+      expect(summary.rejected).toEqual([{ origin: 'line 2', reason: 'MALFORMED_JSON', detail: expect.any(String) }])
+      const dead = await store.deadLetters.list(ws.id, 10)
+      expect(dead[0]).toMatchObject({ reason: 'MALFORMED_JSON', body: '{"did": "did:plc:broken", "kind": "commit", ' })
+    })
+
+    it('stores hostile text intact: NUL, emoji, RTL, lone surrogates, very long', async () => {
+      const texts = ['nul\u0000inside', '🔥🔥 worst airline 🔥', 'مرحبا Northwind', 'lone \uD800 surrogate', 'x'.repeat(19_000), "'; drop table message; --"]
+      const lines = texts.map((text, i) => jetstreamPost({ did: did(5), rkey: `3hostile0000${i}`, text }))
+      const summary = await ingest(lines)
+      expect(summary).toMatchObject({ ingested: texts.length, rejected: [] })
+      const { rows } = await store.db.query<{ text: string }>(
+        `select text from message where workspace_id = $1 and external_id like $2 order by external_id`,
+        [ws.id, `at://${did(5)}/%`],
+      )
+      expect(rows.map((r) => r.text)).toEqual(['nul\uFFFDinside', '🔥🔥 worst airline 🔥', 'مرحبا Northwind', 'lone \uFFFD surrogate', 'x'.repeat(19_000), "'; drop table message; --"])
+    })
+
+    it('keeps workspaces apart', async () => {
+      await ingest([jetstreamPost({ did: did(6), rkey: '3other000001', text: 'contoso roaming in Japan?' })], other)
+      const mine = await store.conversations.list(ws.id, {}, 'priority', 200, null)
+      const theirs = await store.conversations.list(other.id, {}, 'priority', 200, null)
+      expect(theirs.items).toHaveLength(1)
+      expect(mine.items.some((c) => c.id === theirs.items[0]!.id)).toBe(false)
+      expect(await store.conversations.get(ws.id, theirs.items[0]!.id)).toBeNull()
+    })
+
+    it('pages through the inbox by priority with a cursor, without gaps or repeats', async () => {
+      const lines = Array.from({ length: 23 }, (_, i) =>
+        jetstreamPost({ did: did(100 + i), rkey: `3page0000${String(i).padStart(3, '0')}`, text: i % 3 === 0 ? 'flight delayed again, refund?' : `nice trip ${i}` }))
+      await ingest(lines, other)
+      const seen: string[] = []
+      let cursor = null
+      let scores: number[] = []
+      for (let round = 0; round < 10; round++) {
+        const page = await store.conversations.list(other.id, {}, 'priority', 5, cursor)
+        seen.push(...page.items.map((c) => c.id))
+        scores = scores.concat(page.items.map((c) => c.priority))
+        if (page.nextCursor === null) break
+        const { decodeCursor } = await import('./queries/conversations.ts')
+        cursor = decodeCursor(page.nextCursor)
+      }
+      expect(seen).toHaveLength(24)
+      expect(new Set(seen).size).toBe(24)
+      expect(scores).toEqual([...scores].sort((a, b) => b - a))
+    })
+
+    it('resolves a status race with one winner by version', async () => {
+      const [c] = (await store.conversations.list(ws.id, {}, 'priority', 1, null)).items
+      const results = await Promise.all([
+        store.conversations.setStatus(ws.id, c!.id, 'pending', c!.version),
+        store.conversations.setStatus(ws.id, c!.id, 'resolved', c!.version),
+      ])
+      expect(results.filter(Boolean)).toHaveLength(1)
+    })
+
+    it('reopens a resolved conversation when the customer writes again', async () => {
+      const dave = did(7)
+      await ingest([jetstreamPost({ did: dave, rkey: '3reopen00001', text: 'my bag is still missing' })])
+      const convo = (await store.conversations.list(ws.id, {}, 'recent', 200, null)).items.find((c) => c.threadKey === postUri(dave, '3reopen00001'))!
+      expect(await store.conversations.setStatus(ws.id, convo.id, 'resolved', null)).toBe(true)
+      await ingest([jetstreamPost({ did: dave, rkey: '3reopen00002', text: 'hello?? still nothing', reply: { rootRkey: '3reopen00001' } })])
+      expect((await store.conversations.get(ws.id, convo.id))?.status).toBe('open')
+    })
+
+    it('sweeps inbound rows whose nudge was lost', async () => {
+      await store.inbound.append(ws.id, 'bluesky', [{ body: jetstreamPost({ did: did(8), rkey: '3sweep000001', text: 'anyone there?' }), origin: null }])
+      expect(await store.inbound.countPending()).toBe(1)
+      expect(await runner.sweep(0)).toBe(1)
+      expect(await store.inbound.countPending()).toBe(0)
+    })
+  })
+}
