@@ -18,7 +18,8 @@ import { scorePriority } from '../core/priority.ts'
 import { ingestLater } from '../pipeline/ingest.ts'
 import { createRunner, type Runner } from '../pipeline/runner.ts'
 import { bootstrap } from '../server.ts'
-import { openStore, type Store, type StoreConfig } from '../store/index.ts'
+import type { Db, Sql } from '../store/db.ts'
+import { openStore, storeOver, type Store, type StoreConfig } from '../store/index.ts'
 import { storableText } from '../store/queries/inbound.ts'
 import { storableJson } from '../store/queries/messages.ts'
 import { ratePerSecond, round, summarize } from './stats.ts'
@@ -39,6 +40,8 @@ export interface IngestBenchOptions {
   backlogMax?: number
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void
+  /** Times every SQL statement of the pipeline phase (adds a little overhead); the result gets `profile`. */
+  profile?: boolean
 }
 
 export type StoreKind = StoreConfig['kind']
@@ -71,6 +74,17 @@ export interface IngestBenchResult {
   /** Pipeline msgs/s ÷ baseline rows/s. */
   ratio: number
   method: string
+  /** With `profile`: where the pipeline's time went. */
+  profile?: PipelineProfile
+}
+
+export interface PipelineProfile {
+  /** Time inside store transactions (the runner's claim → apply → mark; includes JS parse/score work done inside). */
+  transactions_ms: number
+  transactions: number
+  /** Time waiting on SQL statements, all of them (in and out of transactions). */
+  sql_ms: number
+  statements: QueryProfile[]
 }
 
 const channel = 'bluesky'
@@ -146,6 +160,59 @@ function rssSampler(): { stop(): number } {
   }
 }
 
+/** Per-statement time, when profiling: the store's Db wrapped so every query (in and out of transactions) is timed. */
+export interface QueryProfile {
+  statement: string
+  calls: number
+  total_ms: number
+  mean_ms: number
+}
+
+class QueryTimer {
+  private readonly stats = new Map<string, { calls: number; ms: number }>()
+  txMs = 0
+  txCount = 0
+
+  private wrapSql(sql: Sql): Sql {
+    return {
+      query: async <R>(text: string, params?: unknown[]) => {
+        const t = performance.now()
+        try {
+          return await sql.query<R>(text, params)
+        } finally {
+          const key = text.replace(/\s+/g, ' ').replace(/\(\$\d+[^)]*\)(, \(\$\d+[^)]*\))+/g, '(…rows)').trim().slice(0, 90)
+          const s = this.stats.get(key) ?? { calls: 0, ms: 0 }
+          s.calls++
+          s.ms += performance.now() - t
+          this.stats.set(key, s)
+        }
+      },
+    }
+  }
+
+  wrap(db: Db): Db {
+    return {
+      ...db,
+      ...this.wrapSql(db),
+      transaction: async (fn) => {
+        const t = performance.now()
+        try {
+          return await db.transaction((tx) => fn(this.wrapSql(tx)))
+        } finally {
+          this.txMs += performance.now() - t
+          this.txCount++
+        }
+      },
+    }
+  }
+
+  report(): QueryProfile[] {
+    return [...this.stats.entries()]
+      .map(([statement, s]) => ({ statement, calls: s.calls, total_ms: round(s.ms, 0)!, mean_ms: round(s.ms / s.calls, 3)! }))
+      .sort((a, b) => b.total_ms - a.total_ms)
+  }
+}
+
 /** Runs cleanups in reverse order, keeping the first error. */
 class Cleanup {
   private readonly steps: { what: string; fn: () => Promise<unknown> }[] = []
@@ -183,7 +250,7 @@ interface PipelineFigures {
  * conversation grouped by `received_at`, in order, match that conversation's events in arrival
  * order one to one. A message's latency = arrival of its group's event − append commit of its batch.
  */
-async function runPipeline(stream: SyntheticStream, opts: Required<Pick<IngestBenchOptions, 'batchLines' | 'backlogMax'>> & { env: NodeJS.ProcessEnv; progress: (line: string) => void }, cleanup: Cleanup): Promise<PipelineFigures & { storeKind: StoreKind; busKind: BusConfig['kind'] }> {
+async function runPipeline(stream: SyntheticStream, opts: Required<Pick<IngestBenchOptions, 'batchLines' | 'backlogMax'>> & { env: NodeJS.ProcessEnv; progress: (line: string) => void; timer: QueryTimer | null }, cleanup: Cleanup): Promise<PipelineFigures & { storeKind: StoreKind; busKind: BusConfig['kind'] }> {
   const { progress } = opts
   const n = stream.posts.length
   const scratch = await scratchDatabase(opts.env, 'pipeline')
@@ -191,7 +258,8 @@ async function runPipeline(stream: SyntheticStream, opts: Required<Pick<IngestBe
   const busCfg = busConfig(opts.env)
   cleanup.add('delete bus namespace', () => busCfg.drop())
 
-  const store = await openStore(scratch.config)
+  const opened = await openStore(scratch.config)
+  const store = opts.timer === null ? opened : { ...storeOver(opts.timer.wrap(opened.db)), close: () => opened.close() }
   let storeOpen = true
   cleanup.add('close store', async () => storeOpen && (await store.close()))
   const bus: Bus = await openBus(busCfg.config)
@@ -453,7 +521,8 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
   const cleanup = new Cleanup()
   try {
     progress('bench: pipeline run…')
-    const p = await runPipeline(stream, { env, progress, batchLines, backlogMax }, cleanup)
+    const timer = opts.profile === true ? new QueryTimer() : null
+    const p = await runPipeline(stream, { env, progress, batchLines, backlogMax, timer }, cleanup)
     await cleanup.run(progress)
     progress(`bench: pipeline done; baseline: plain batched INSERTs on a fresh ${p.storeKind} database…`)
     const base = await runBaseline(stream, env, batchLines, cleanup)
@@ -491,6 +560,14 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
       baseline_conversations: base.conversations,
       ratio: round(baselineRowsPerS > 0 ? msgsPerS / baselineRowsPerS : 0, 4)!,
       method: methodText(batchLines, backlogMax),
+      ...(timer === null ? {} : {
+        profile: {
+          transactions_ms: round(timer.txMs, 0)!,
+          transactions: timer.txCount,
+          sql_ms: round(timer.report().reduce((sum, q) => sum + q.total_ms, 0), 0)!,
+          statements: timer.report(),
+        },
+      }),
     }
   } finally {
     await cleanup.run(progress)
@@ -512,5 +589,11 @@ export function formatIngestBench(r: IngestBenchResult): string {
     `  ratio           ${r.ratio} (pipeline msg/s ÷ baseline rows/s)`,
     `  method          ${r.method}`,
   ]
+  if (r.profile !== undefined) {
+    lines.push(`  profile         ${r.profile.transactions} transactions, ${r.profile.transactions_ms} ms inside them; ${r.profile.sql_ms} ms in SQL statements:`)
+    for (const q of r.profile.statements.slice(0, 15)) {
+      lines.push(`    ${String(q.total_ms).padStart(8)} ms ${String(q.calls).padStart(8)} × ${q.mean_ms.toFixed(3).padStart(7)} ms  ${q.statement}`)
+    }
+  }
   return lines.join('\n')
 }

@@ -16,6 +16,10 @@ export function parseMessages(value: string): number {
 export async function benchCommand(name: string, opts: { messages: string; json?: boolean }): Promise<void> {
   if (name !== 'ingest') throw new Error(`unknown benchmark "${name}" (available: ${benchmarkNames.join(', ')})`)
   const messages = parseMessages(opts.messages)
-  const result = await runIngestBench({ messages, progress: (line) => process.stderr.write(`${line}\n`) })
+  const result = await runIngestBench({
+    messages,
+    progress: (line) => process.stderr.write(`${line}\n`),
+    profile: process.env.EARSHOT_BENCH_PROFILE === '1',
+  })
   console.log(opts.json === true ? JSON.stringify(result) : formatIngestBench(result))
 }
