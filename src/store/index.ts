@@ -48,7 +48,8 @@ export function storeOver(db: Db, onClose: () => Promise<void> = async () => und
 export type StoreConfig =
   | { kind: 'postgres'; url: string }
   | { kind: 'pglite'; dataDir: string | null }
-  | { kind: 'embedded-postgres'; dataDir: string }
+  /** fallbackToPglite: when the default store cannot run here (no binaries for this platform, no access), use PGlite and say so. */
+  | { kind: 'embedded-postgres'; dataDir: string; fallbackToPglite?: boolean }
 
 export function describeStore(config: StoreConfig): string {
   switch (config.kind) {
@@ -61,18 +62,44 @@ export function describeStore(config: StoreConfig): string {
   }
 }
 
+async function openEmbeddedPostgres(dataDir: string): Promise<{ db: Db; stop: () => Promise<void> }> {
+  const { startEmbeddedPostgres } = await import('./embedded-postgres.ts')
+  const server = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres') })
+  try {
+    return { db: await openPostgres(server.url), stop: () => server.stop() }
+  } catch (error) {
+    await server.stop()
+    throw error
+  }
+}
+
+/** Errors of the embedded server that mean "cannot run on this machine", as opposed to "data dir busy". */
+const unavailableHere = new Set(['NOT_INSTALLED', 'BINARIES_BROKEN', 'UNSUPPORTED_PLATFORM', 'PERMISSION'])
+
 /** Opens the configured backend and applies pending migrations. */
-export async function openStore(config: StoreConfig): Promise<Store> {
+export async function openStore(config: StoreConfig, log: (line: string) => void = () => undefined): Promise<Store> {
   let db: Db
   let onClose = async () => undefined as void
   if (config.kind === 'postgres') db = await openPostgres(config.url)
   else if (config.kind === 'pglite') db = await openPglite(config.dataDir === null ? null : join(config.dataDir, 'pglite'))
   else {
-    const { startEmbeddedPostgres } = await import('./embedded-postgres.ts')
-    const server = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres') })
-    db = await openPostgres(server.url)
-    onClose = () => server.stop()
+    try {
+      const server = await openEmbeddedPostgres(config.dataDir)
+      db = server.db
+      onClose = server.stop
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      if (config.fallbackToPglite !== true || typeof code !== 'string' || !unavailableHere.has(code)) throw error
+      log(`embedded PostgreSQL cannot run here (${(error as Error).message}); using PGlite instead — see docs/store-choice.md`)
+      db = await openPglite(join(config.dataDir, 'pglite'))
+    }
   }
-  await migrate(db)
+  try {
+    await migrate(db)
+  } catch (error) {
+    await db.close().catch(() => undefined)
+    await onClose().catch(() => undefined)
+    throw error
+  }
   return storeOver(db, onClose)
 }

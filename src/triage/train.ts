@@ -1,0 +1,187 @@
+// Training pipelines for `earshot train`: sentiment (sentiment_tweets.csv train split, epoch
+// chosen and temperature calibrated on the validation split, test split reported) and the
+// complaint classifier (complaints.csv, leave-one-domain-out evaluation, final model on all).
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afinnSentiment, vaderSentiment } from './baselines.ts'
+import { loadComplaints, loadSentimentTweets, type LabeledText } from './data.ts'
+import { computeMetrics, formatMetrics, rocAuc, type Metrics } from './metrics.ts'
+import {
+  balancedClassWeights, calibrateTemperature, compact, predictProbs, quantized, saveModel, trainSoftmax,
+  type Example, type LinearModel,
+} from './model.ts'
+import { DEFAULT_FEATURES, featurize, newSparseVec, type FeatureConfig } from './text.ts'
+import { COMPLAINT_MODEL_FILE, SENTIMENT_MODEL_FILE } from './index.ts'
+
+export const SENTIMENT_CLASSES = ['negative', 'neutral', 'positive']
+export const COMPLAINT_CLASSES = ['not_complaint', 'complaint']
+
+export interface TrainSettings {
+  features: FeatureConfig
+  epochs: number
+  lr: number
+  l2: number
+  seed: number
+  log: (line: string) => void
+}
+
+export const DEFAULT_TRAIN: Omit<TrainSettings, 'log'> = { features: DEFAULT_FEATURES, epochs: 5, lr: 0.1, l2: 1e-6, seed: 20240611 }
+
+function toExamples(rows: LabeledText[], classes: string[], cfg: FeatureConfig): Example[] {
+  const buf = newSparseVec()
+  return rows.map((r) => ({ x: compact(featurize(r.text, cfg, buf)), y: classes.indexOf(r.label) }))
+}
+
+export function predictLabels(m: LinearModel, xs: Example[]): string[] {
+  const z = new Float64Array(m.classes.length)
+  return xs.map((e) => {
+    const p = predictProbs(m, e.x, z)
+    let b = 0
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[b]!) b = k
+    return m.classes[b]!
+  })
+}
+
+function metricsOn(m: LinearModel, xs: Example[]): Metrics {
+  return computeMetrics(xs.map((e) => m.classes[e.y]!), predictLabels(m, xs), m.classes)
+}
+
+export interface SentimentResult { model: LinearModel; val: Metrics; test: Metrics | null; report: Record<string, unknown> }
+
+/** Trains the sentiment model from rows with a split column (train / validation / test). */
+export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra?: { complaints?: LabeledText[] }): SentimentResult {
+  const known = rows.filter((r) => SENTIMENT_CLASSES.includes(r.label))
+  const train = known.filter((r) => r.split === 'train')
+  const val = known.filter((r) => r.split === 'validation' || r.split === 'val')
+  const test = known.filter((r) => r.split === 'test')
+  s.log(`sentiment: ${train.length} train / ${val.length} validation / ${test.length} test rows; featurising…`)
+  const trX = toExamples(train, SENTIMENT_CLASSES, s.features)
+  const vaX = toExamples(val, SENTIMENT_CLASSES, s.features)
+  const teX = toExamples(test, SENTIMENT_CLASSES, s.features)
+  const t0 = performance.now()
+  const model = trainSoftmax('sentiment', SENTIMENT_CLASSES, s.features, trX, {
+    epochs: s.epochs, lr: s.lr, l2: s.l2, seed: s.seed,
+    classWeights: balancedClassWeights(trX.map((e) => e.y), SENTIMENT_CLASSES.length),
+    onEpoch: (epoch, m, loss) => {
+      if (vaX.length === 0) return undefined
+      const v = metricsOn(m, vaX)
+      s.log(`  epoch ${epoch}/${s.epochs}: train loss ${loss.toFixed(4)}, validation macro-F1 ${v.macro_f1.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`)
+      return v.macro_f1
+    },
+  })
+  if (vaX.length > 0) model.temperature = calibrateTemperature(model, vaX)
+  model.meta = { ...model.meta, trainedOn: 'sentiment_tweets.csv split=train', trainRows: train.length, seed: s.seed, epochs: s.epochs, lr: s.lr }
+  const shipped = quantized(model)
+  const valM = metricsOn(shipped, vaX)
+  const testM = teX.length > 0 ? metricsOn(shipped, teX) : null
+  const report: Record<string, unknown> = { temperature: model.temperature, bestEpoch: model.meta.bestEpoch }
+  if (testM) {
+    const gold = test.map((r) => r.label)
+    report.test = summary(testM)
+    report.test_vader = summary(computeMetrics(gold, test.map((r) => vaderSentiment(r.text).label), SENTIMENT_CLASSES))
+    report.test_afinn = summary(computeMetrics(gold, test.map((r) => afinnSentiment(r.text).label), SENTIMENT_CLASSES))
+  }
+  if (extra?.complaints && extra.complaints.length > 0) report.complaint_proxy = complaintProxy(shipped, extra.complaints, s.features)
+  return { model: shipped, val: valM, test: testM, report }
+}
+
+const summary = (m: Metrics): { accuracy: number; macro_f1: number; macro_recall: number } => ({
+  accuracy: round4(m.accuracy), macro_f1: round4(m.macro_f1), macro_recall: round4(m.macro_recall),
+})
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4
+
+/**
+ * Cross-domain proxy for sentiment on customer-service tweets the sentiment model never saw
+ * (complaints.csv): ROC AUC of "how negative" (P(neg) − P(pos); VADER −compound; AFINN −score)
+ * for separating complaints from non-complaints, and the share of complaints called negative.
+ */
+export function complaintProxy(m: LinearModel, rows: LabeledText[], cfg: FeatureConfig): Record<string, unknown> {
+  const buf = newSparseVec()
+  const isC = rows.map((r) => r.label === 'complaint')
+  const ours = rows.map((r) => { const p = predictProbs(m, featurize(r.text, cfg, buf)); return { s: p[0]! - p[2]!, neg: p[0]! >= p[1]! && p[0]! >= p[2]! } })
+  const vader = rows.map((r) => vaderSentiment(r.text))
+  const afinn = rows.map((r) => afinnSentiment(r.text))
+  const share = (flags: boolean[]): number => round4(flags.filter((f, i) => f && isC[i]).length / Math.max(1, isC.filter(Boolean).length))
+  const shareNc = (flags: boolean[]): number => round4(flags.filter((f, i) => f && !isC[i]).length / Math.max(1, isC.filter((c) => !c).length))
+  return {
+    note: 'complaints.csv used only as an unseen customer-service domain: AUC of the negativity score for complaint vs not',
+    auc: { earshot: round4(rocAuc(isC, ours.map((o) => o.s))), vader: round4(rocAuc(isC, vader.map((v) => -v.score))), afinn: round4(rocAuc(isC, afinn.map((a) => -a.score))) },
+    complaints_called_negative: { earshot: share(ours.map((o) => o.neg)), vader: share(vader.map((v) => v.label === 'negative')), afinn: share(afinn.map((a) => a.label === 'negative')) },
+    non_complaints_called_negative: { earshot: shareNc(ours.map((o) => o.neg)), vader: shareNc(vader.map((v) => v.label === 'negative')), afinn: shareNc(afinn.map((a) => a.label === 'negative')) },
+  }
+}
+
+export interface ComplaintResult { model: LinearModel; lodo: Metrics; perDomain: Record<string, { n: number; accuracy: number; f1_complaint: number | null }>; auc: number }
+
+/**
+ * Complaint classifier. Evaluation: leave-one-domain-out (train on the other 10 domains, predict
+ * the held-out one; predictions pooled). The shipped model is then trained on every domain, with
+ * the temperature taken as the median of the per-fold calibrations.
+ */
+export function trainComplaintModel(rows: LabeledText[], s: TrainSettings): ComplaintResult {
+  const known = rows.filter((r) => COMPLAINT_CLASSES.includes(r.label))
+  const domains = [...new Set(known.map((r) => r.domain ?? ''))].sort()
+  s.log(`complaint: ${known.length} rows in ${domains.length} domains; leave-one-domain-out evaluation…`)
+  const X = toExamples(known, COMPLAINT_CLASSES, s.features)
+  const gold: string[] = []
+  const pred: string[] = []
+  const scores: number[] = []
+  const temps: number[] = []
+  const perDomain: ComplaintResult['perDomain'] = {}
+  const epochs = Math.min(s.epochs, 4)
+  for (const d of domains) {
+    const trIdx = known.map((r, i) => (r.domain !== d ? i : -1)).filter((i) => i >= 0)
+    const teIdx = known.map((r, i) => (r.domain === d ? i : -1)).filter((i) => i >= 0)
+    const tr = trIdx.map((i) => X[i]!)
+    const te = teIdx.map((i) => X[i]!)
+    const m = trainSoftmax('complaint', COMPLAINT_CLASSES, s.features, tr, { epochs, lr: s.lr, l2: s.l2, seed: s.seed, classWeights: balancedClassWeights(tr.map((e) => e.y), 2) })
+    if (te.some((e) => e.y === 1) && te.some((e) => e.y === 0)) temps.push(calibrateTemperature(m, te))
+    const p = predictLabels(m, te)
+    const z = new Float64Array(2)
+    te.forEach((e, i) => { gold.push(COMPLAINT_CLASSES[e.y]!); pred.push(p[i]!); scores.push(predictProbs(m, e.x, z)[1]!) })
+    const dm = computeMetrics(te.map((e) => COMPLAINT_CLASSES[e.y]!), p, COMPLAINT_CLASSES)
+    perDomain[d] = { n: te.length, accuracy: round4(dm.accuracy), f1_complaint: dm.per_class.complaint!.support > 0 ? round4(dm.per_class.complaint!.f1) : null }
+    s.log(`  held out ${d.padEnd(13)} n=${String(te.length).padStart(4)} accuracy ${dm.accuracy.toFixed(3)} complaint-F1 ${perDomain[d]!.f1_complaint ?? '—'}`)
+  }
+  const lodo = computeMetrics(gold, pred, COMPLAINT_CLASSES)
+  const auc = rocAuc(gold.map((g) => g === 'complaint'), scores)
+  s.log('  training the shipped complaint model on all domains…')
+  const model = trainSoftmax('complaint', COMPLAINT_CLASSES, s.features, X, { epochs, lr: s.lr, l2: s.l2, seed: s.seed, classWeights: balancedClassWeights(X.map((e) => e.y), 2) })
+  temps.sort((a, b) => a - b)
+  model.temperature = temps.length > 0 ? temps[Math.floor(temps.length / 2)]! : 1
+  model.meta = { ...model.meta, trainedOn: 'complaints.csv (all domains)', rows: known.length, seed: s.seed, epochs }
+  return { model: quantized(model), lodo, perDomain, auc }
+}
+
+export interface TrainCommandOptions { task: 'sentiment' | 'complaint' | 'intent' | 'all'; dataDir: string; out: string; epochs?: number; seed?: number; json?: boolean }
+
+/** `earshot train`: trains, prints progress and held-out metrics, writes model files. */
+export function runTraining(opts: TrainCommandOptions, log: (line: string) => void = (l) => console.log(l)): Record<string, unknown> {
+  const s: TrainSettings = { ...DEFAULT_TRAIN, epochs: opts.epochs ?? DEFAULT_TRAIN.epochs, seed: opts.seed ?? DEFAULT_TRAIN.seed, log }
+  mkdirSync(opts.out, { recursive: true })
+  const result: Record<string, unknown> = {}
+  const complaints = loadComplaints(opts.dataDir)
+  if (opts.task === 'sentiment' || opts.task === 'all') {
+    const r = trainSentimentModel(loadSentimentTweets(opts.dataDir), s, { complaints })
+    const file = join(opts.out, SENTIMENT_MODEL_FILE)
+    const bytes = saveModel(r.model, file)
+    log(`\nsentiment model → ${file} (${(bytes / 1024).toFixed(0)} KiB, temperature ${r.model.temperature})`)
+    log(formatMetrics(r.val, 'validation split (used for epoch choice and calibration):'))
+    if (r.test) log(formatMetrics(r.test, '\nTEST split (held out; SemEval-2017 test):'))
+    const rep = r.report as { test_vader?: unknown; test_afinn?: unknown; complaint_proxy?: unknown }
+    if (rep.test_vader) log(`baselines on the same test split: VADER ${JSON.stringify(rep.test_vader)}  AFINN ${JSON.stringify(rep.test_afinn)}`)
+    if (rep.complaint_proxy) log(`cross-domain proxy (complaints.csv, never seen by this model): ${JSON.stringify(rep.complaint_proxy)}`)
+    result.sentiment = { file, bytes, ...r.report, validation: summary(r.val) }
+  }
+  if (opts.task === 'complaint' || opts.task === 'intent' || opts.task === 'all') {
+    if (opts.task === 'intent') log('intent = complaint classifier (trained here) + sentiment model + rules for question/idea/spam (see src/triage/README.md)')
+    const r = trainComplaintModel(complaints, s)
+    const file = join(opts.out, COMPLAINT_MODEL_FILE)
+    const bytes = saveModel(r.model, file)
+    log(`\ncomplaint model → ${file} (${(bytes / 1024).toFixed(0)} KiB, temperature ${r.model.temperature})`)
+    log(formatMetrics(r.lodo, 'leave-one-domain-out (pooled over the 11 held-out domains):'))
+    log(`ROC AUC (complaint) ${r.auc.toFixed(4)}`)
+    result.complaint = { file, bytes, temperature: r.model.temperature, lodo: summary(r.lodo), lodo_f1_complaint: round4(r.lodo.per_class.complaint!.f1), auc: round4(r.auc), perDomain: r.perDomain }
+  }
+  return result
+}
