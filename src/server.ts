@@ -30,7 +30,12 @@ export interface StartOptions {
 /** Creates the default (and demo) workspace and the bootstrap admin token. */
 export async function bootstrap(store: Store, config: Pick<EarshotConfig, 'adminToken' | 'demo'>): Promise<string | null> {
   await store.workspaces.ensure(defaultWorkspaceSlug, 'Default workspace')
-  if (config.demo) await store.workspaces.ensure(demoWorkspaceSlug, 'Northwind Air (demo)')
+  if (config.demo) {
+    const demo = await store.workspaces.ensure(demoWorkspaceSlug, 'Northwind Air (demo)')
+    // Listening: find posts about the brand that do not address it, not the brand's own posts.
+    await store.listening.create(demo.id, { name: 'Northwind brand', query: '(northwind* OR "north wind" OR @northwindair OR #northwindair) AND NOT from:northwindair', tags: ['brand'], enabled: true })
+    await store.listening.create(demo.id, { name: 'Competitors', query: 'contoso OR fabrikam', tags: ['competitor'], enabled: true })
+  }
   if (config.adminToken !== null) {
     await store.tokens.create({ token: config.adminToken, name: 'admin (EARSHOT_ADMIN_TOKEN)', role: 'admin', workspaceId: null })
     return null

@@ -96,13 +96,13 @@ export function e2eSuite(name: string, env: Record<string, string>): void {
         'third time this month my Northwind flight is delayed and nobody tells us anything. never again',
         'does Northwind allow pets in the cabin?',
       ])
-      expect(list.items[0].priorityReasons.map((r: any) => r.label)).toEqual(expect.arrayContaining(['complaint words', 'churn words']))
+      expect(list.items[0].priorityReasons.map((r: any) => r.label)).toEqual(expect.arrayContaining(['negative complaint', 'churn words']))
 
       const deadline = Date.now() + 10_000
       while (pushed.filter((m) => m.type === 'conversation.created').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
       socket.close()
       expect(pushed.filter((m) => m.type === 'conversation.created').map((m) => m.conversation.id).sort()).toEqual(list.items.map((c: any) => c.id).sort())
-    })
+    }, 60_000)
 
     it.skipIf(!hasSharedFixtures)('ingests the shared Bluesky, X and RSS fixtures, and a second ingest adds nothing', async () => {
       const bluesky = await ingestAndCheck('bluesky', fixturePath('bluesky', 'jetstream_v1_golden_mixed.jsonl'))
@@ -112,7 +112,7 @@ export function e2eSuite(name: string, env: Record<string, string>): void {
       await ingestAndCheck('rss-atom', fixturePath('rss-atom', 'TechCrunch.xml'))
       const channels = new Set((await get('/api/v1/conversations?workspace=default&limit=200')).items.map((c: any) => c.channel))
       expect([...channels].sort()).toEqual(['bluesky', 'rss-atom', 'x-twitter'])
-    })
+    }, 180_000)
     if (!hasSharedFixtures) it.skip(sharedSkipMessage, () => {})
 
     it('feeds the demo workspace with generated traffic through the bus', async () => {
@@ -124,7 +124,7 @@ export function e2eSuite(name: string, env: Record<string, string>): void {
         await new Promise((r) => setTimeout(r, 500))
       }
       expect(items.length).toBeGreaterThanOrEqual(10)
-      expect(items.some((c) => c.priorityReasons.some((r: any) => r.code === 'complaint'))).toBe(true)
-    })
+      expect(items.some((c) => c.intent === 'complaint')).toBe(true)
+    }, 90_000)
   })
 }

@@ -13,6 +13,7 @@ import { authPlugin } from './plugins/auth.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { ingestRoutes } from './routes/ingest.ts'
+import { listeningRoutes } from './routes/listening.ts'
 import { opsRoutes } from './routes/ops.ts'
 import { streamRoutes } from './routes/stream.ts'
 
@@ -61,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(adminRoutes, deps)
     await v1.register(streamRoutes, deps)
     await v1.register(ingestRoutes, deps)
+    await v1.register(listeningRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

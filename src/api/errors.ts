@@ -7,7 +7,7 @@ export const ErrorBody = {
   properties: {
     error: {
       type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
       required: ['code', 'message'],
     },
   },
@@ -26,7 +26,7 @@ const fastifyCodes: Record<string, ErrorCode> = {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | EarshotError, request, reply) => {
     if (error instanceof EarshotError) {
-      return reply.status(error.status).send({ error: { code: error.code, message: error.message } })
+      return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } })
     }
     const mapped = (error.code !== undefined ? fastifyCodes[error.code] : undefined) ?? (error.validation !== undefined ? 'VALIDATION' : undefined)
     if (mapped !== undefined) {

@@ -6,6 +6,9 @@ export const StatusSchema = Type.Union(['new', 'open', 'pending', 'snoozed', 're
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
+export const SentimentSchema = Type.Union([Type.Literal('negative'), Type.Literal('neutral'), Type.Literal('positive')])
+export const IntentSchema = Type.Union(['complaint', 'question', 'praise', 'idea', 'spam', 'other'].map((s) => Type.Literal(s)))
+
 export const ConversationSchema = Type.Object({
   id: Type.String(),
   workspaceId: Type.String(),
@@ -28,6 +31,11 @@ export const ConversationSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   version: Type.Integer(),
+  lang: Nullable(Type.String()),
+  sentiment: Nullable(SentimentSchema),
+  sentimentScore: Nullable(Type.Number()),
+  intent: Nullable(IntentSchema),
+  riskFlags: Type.Array(Type.String()),
 })
 
 export const EngagementSchema = Type.Object({ likes: Type.Number(), reposts: Type.Number(), replies: Type.Number(), quotes: Type.Number() })
@@ -53,6 +61,13 @@ export const MessageSchema = Type.Object({
   engagement: Nullable(EngagementSchema),
   priority: Type.Integer(),
   priorityReasons: Type.Array(PriorityReasonSchema),
+  lang: Nullable(Type.String()),
+  sentiment: Nullable(SentimentSchema),
+  sentimentScore: Nullable(Type.Number()),
+  intent: Nullable(IntentSchema),
+  riskFlags: Type.Array(Type.String()),
+  pii: Type.Array(Type.Object({ kind: Type.String(), start: Type.Integer(), end: Type.Integer() })),
+  listeningMatches: Type.Array(Type.String()),
   createdAt: Type.String(),
   receivedAt: Type.String(),
   editedAt: Nullable(Type.String()),
@@ -74,6 +89,7 @@ export const IngestSummarySchema = Type.Object({
   duplicates: Type.Integer(),
   deleted: Type.Integer(),
   skipped: Type.Integer(),
+  unmatched: Type.Integer(),
   rejected: Type.Array(Type.Object({ origin: Nullable(Type.String()), reason: Type.String(), detail: Type.String() })),
 })
 

@@ -16,6 +16,7 @@ import { parseJetstreamEvent } from '../channels/bluesky/parse.ts'
 import type { NormalizedMessage } from '../core/model.ts'
 import { scorePriority } from '../core/priority.ts'
 import { ingestLater } from '../pipeline/ingest.ts'
+import { triageMessage } from '../pipeline/triage.ts'
 import { createRunner, type Runner } from '../pipeline/runner.ts'
 import { bootstrap } from '../server.ts'
 import type { Db, Sql } from '../store/db.ts'
@@ -76,6 +77,9 @@ export interface IngestBenchResult {
   max_ms: number | null
   /** Messages whose conversation event could not be matched (0 when the method held). */
   latency_unmatched: number
+  /** What the runner logged (sweeps, units parked in dead_letter after store errors), first 20 lines and a count. */
+  runner_log: string[]
+  runner_log_lines: number
   peak_rss_mb: number
   rss_note: string
   baseline_rows_per_s: number
@@ -250,6 +254,7 @@ interface PipelineFigures {
   latenciesMs: Float64Array
   unmatched: number
   peakRssBytes: number
+  runnerLog: string[]
 }
 
 /**
@@ -415,6 +420,7 @@ async function runPipeline(stream: SyntheticStream, opts: Required<Pick<IngestBe
   )
   const c = counts.rows[0]!
   for (const line of runnerLog.slice(0, 5)) progress(`bench: runner: ${line}`)
+  if (runnerLog.length > 5) progress(`bench: runner: … ${runnerLog.length - 5} more`)
 
   unsubscribe()
   await bus.close()
@@ -433,6 +439,7 @@ async function runPipeline(stream: SyntheticStream, opts: Required<Pick<IngestBe
     latenciesMs: latencies,
     unmatched,
     peakRssBytes,
+    runnerLog,
   }
 }
 
@@ -445,7 +452,7 @@ async function runBaseline(stream: SyntheticStream, env: NodeJS.ProcessEnv, rows
   cleanup.add('close baseline store', async () => open && (await store.close()))
   const ws = await store.workspaces.ensure('bench-baseline', 'Baseline')
 
-  // Prepared outside the timer: parsing and scoring are pipeline work, not insert work.
+  // Prepared outside the timer: parsing, triage and scoring are pipeline work, not insert work.
   const messages: NormalizedMessage[] = []
   for (const p of stream.posts) {
     const parsed = parseJetstreamEvent({ body: p.line })
@@ -460,11 +467,16 @@ async function runBaseline(stream: SyntheticStream, env: NodeJS.ProcessEnv, rows
     else if (m.createdAt > known.at) known.at = m.createdAt
   }
   const rowsOf = messages.map((msg) => {
-    const priority = scorePriority({ text: msg.text, followers: null, verified: false, engagement: null, visibility: msg.visibility, direction: msg.direction, deleted: false })
+    const t = triageMessage(msg)
+    const priority = scorePriority({
+      intent: t.intent, sentiment: t.sentiment, sentimentScore: t.sentimentScore, riskFlags: t.riskFlags,
+      followers: null, verified: false, engagement: null, visibility: msg.visibility, direction: msg.direction, deleted: false,
+    })
     return [
       ws.id, conversationOf.get(msg.threadExternalId ?? msg.externalId)!.id, msg.channel, msg.externalId, msg.direction, msg.visibility,
       storableText(msg.text), msg.langs, msg.parentExternalId, msg.threadExternalId, msg.url, null, priority.score,
       JSON.stringify(priority.reasons), storableJson(msg.raw), msg.createdAt,
+      t.lang, t.langConfidence, t.sentiment, t.sentimentScore, t.intent, t.intentConfidence, t.riskFlags, JSON.stringify(t.pii),
     ]
   })
   const conversations = [...conversationOf.entries()]
@@ -479,19 +491,21 @@ async function runBaseline(stream: SyntheticStream, env: NodeJS.ProcessEnv, rows
     })
     await store.db.query(`insert into conversation (id, workspace_id, channel, thread_key, last_message_at) values ${values.join(', ')}`, params)
   }
-  const columns = 16
+  const columns = 24
   for (let i = 0; i < rowsOf.length; i += rowsPerStatement) {
     const params: unknown[] = []
     const values = rowsOf.slice(i, i + rowsPerStatement).map((row) => {
       const b = params.length
       params.push(...row)
       const p = (k: number) => `$${b + k}`
-      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)}::jsonb, ${p(13)}, ${p(14)}::jsonb, ${p(15)}::jsonb, ${p(16)})`
+      const casts: Record<number, string> = { 12: '::jsonb', 14: '::jsonb', 15: '::jsonb', 24: '::jsonb' }
+      return `(${Array.from({ length: columns }, (_, k) => `${p(k + 1)}${casts[k + 1] ?? ''}`).join(', ')})`
     })
     if (params.length !== values.length * columns) throw new Error('baseline row width mismatch')
     await store.db.query(
       `insert into message (workspace_id, conversation_id, channel, external_id, direction, visibility, text, langs,
-         parent_external_id, thread_external_id, url, engagement, priority, priority_reasons, raw, created_at)
+         parent_external_id, thread_external_id, url, engagement, priority, priority_reasons, raw, created_at,
+         lang, lang_confidence, sentiment, sentiment_score, intent, intent_confidence, risk_flags, pii)
        values ${values.join(', ')}`,
       params,
     )
@@ -511,7 +525,7 @@ export function methodText(batchLines: number, backlogMax: number): string {
     'Latency per message: arrival of the conversation event (subscribed on earshot.conversation.>) that covers it, minus the moment its batch\'s inbound_log INSERT returned (committed).',
     'Events are matched to messages exactly: a runner transaction stamps its messages with one received_at and publishes one event per conversation it touched, so per conversation the received_at groups and the events pair up in order.',
     'Wall time: first append to the last conversation event (all inbound rows processed). Synthetic data generation is excluded.',
-    `Baseline: the same message rows (same columns incl. raw jsonb; pre-parsed, pre-scored) into a fresh database of the same kind with plain ${batchLines}-row INSERTs, one conversation per thread inserted first the same way (its time included); rows/s = messages ÷ that time.`,
+    `Baseline: the same message rows (same columns incl. raw jsonb and triage; pre-parsed, pre-triaged, pre-scored) into a fresh database of the same kind with plain ${batchLines}-row INSERTs, one conversation per thread inserted first the same way (its time included); rows/s = messages ÷ that time.`,
   ].join(' ')
 }
 
@@ -561,6 +575,8 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestBe
       p99_ms: round(lat.p99, 1),
       max_ms: round(lat.max, 1),
       latency_unmatched: p.unmatched,
+      runner_log: p.runnerLog.slice(0, 20),
+      runner_log_lines: p.runnerLog.length,
       peak_rss_mb: round(mb(p.peakRssBytes), 0)!,
       rss_note: inProcess
         ? 'this process, including PGlite (PostgreSQL compiled to WASM, in process) and the synthetic lines held in memory'
@@ -595,6 +611,7 @@ export function formatIngestBench(r: IngestBenchResult): string {
     `  throughput      ${r.msgs_per_s} msg/s`,
     `  latency         p50 ${ms(r.p50_ms)}, p90 ${ms(r.p90_ms)}, p99 ${ms(r.p99_ms)}, max ${ms(r.max_ms)}${r.latency_unmatched > 0 ? ` (${r.latency_unmatched} messages unmatched)` : ''}`,
     `  peak RSS        ${r.peak_rss_mb} MB: ${r.rss_note}`,
+    ...(r.runner_log_lines === 0 ? [] : [`  runner log      ${r.runner_log_lines} lines, first: ${r.runner_log.slice(0, 3).join(' | ')}`]),
     `  baseline        ${r.baseline_rows_per_s} rows/s (${r.baseline_s} s for ${r.messages} message rows + ${r.baseline_conversations} conversations)`,
     `  ratio           ${r.ratio} (pipeline msg/s ÷ baseline rows/s)`,
     `  method          ${r.method}`,

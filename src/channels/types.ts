@@ -26,6 +26,12 @@ export interface Channel {
   framing: WireFraming
   /** Pure and total: never throws, whatever the input. */
   parse(raw: RawEvent): ParseResult
+  /**
+   * True for open sources where anyone's public posts arrive (Jetstream, feeds): with listening rules
+   * configured, a post that matches none and joins no known thread is dropped early and counted.
+   * False where the platform already addressed the message to the brand (mentions, DMs, filtered streams).
+   */
+  openListening: boolean
   /** Max characters of a public reply, grapheme-counted where the platform does. Null when the channel cannot reply. */
   replyLengthMax: number | null
 }

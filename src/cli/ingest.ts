@@ -31,7 +31,7 @@ const batchBytesMax = 4 * 1024 * 1024
 type Sink = (body: string, framing: WireFraming, lineOffset: number) => Promise<IngestSummary>
 
 function emptySummary(): IngestSummary {
-  return { units: 0, ingested: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, rejected: [] }
+  return { units: 0, ingested: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, unmatched: 0, rejected: [] }
 }
 
 function add(total: IngestSummary, part: IngestSummary): void {
@@ -41,6 +41,7 @@ function add(total: IngestSummary, part: IngestSummary): void {
   total.duplicates += part.duplicates
   total.deleted += part.deleted
   total.skipped += part.skipped
+  total.unmatched += part.unmatched ?? 0
   total.rejected.push(...part.rejected)
 }
 
@@ -160,7 +161,7 @@ export async function ingestFile(file: string, opts: IngestOptions): Promise<Ing
 
 export function formatSummary(s: IngestSummary): string {
   const lines = [
-    `ingested ${s.ingested}, updated ${s.updated}, duplicates ${s.duplicates}, deleted ${s.deleted}, skipped ${s.skipped} (not customer messages), rejected ${s.rejected.length} — ${s.units} units read`,
+    `ingested ${s.ingested}, updated ${s.updated}, duplicates ${s.duplicates}, deleted ${s.deleted}, skipped ${s.skipped} (not customer messages), unmatched ${s.unmatched} (no listening rule), rejected ${s.rejected.length} — ${s.units} units read`,
   ]
   for (const r of s.rejected.slice(0, 50)) lines.push(`  rejected ${r.origin ?? 'document'}: ${r.reason}: ${r.detail}`)
   if (s.rejected.length > 50) lines.push(`  … and ${s.rejected.length - 50} more rejected (see GET /api/v1/dead-letters)`)

@@ -2,6 +2,8 @@
 export const errorCatalogue = {
   VALIDATION: { status: 400, message: 'Invalid request' },
   UNKNOWN_CHANNEL: { status: 400, message: 'Unknown channel' },
+  INVALID_RULE: { status: 400, message: 'Invalid listening rule' },
+  RULE_NOT_FOUND: { status: 404, message: 'Listening rule not found' },
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid bearer token' },
   FORBIDDEN: { status: 403, message: 'Not allowed for this token' },
   NOT_FOUND: { status: 404, message: 'Not found' },
@@ -22,12 +24,16 @@ export class EarshotError extends Error {
   readonly code: ErrorCode
   readonly status: number
 
-  constructor(code: ErrorCode, detail?: string) {
+  /** Machine-readable specifics for clients (e.g. the position of a syntax error). */
+  readonly details: Record<string, unknown> | undefined
+
+  constructor(code: ErrorCode, detail?: string, details?: Record<string, unknown>) {
     const entry = errorCatalogue[code]
     super(detail === undefined ? entry.message : `${entry.message}: ${detail}`)
     this.name = 'EarshotError'
     this.code = code
     this.status = entry.status
+    this.details = details
   }
 }
 

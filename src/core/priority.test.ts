@@ -3,7 +3,10 @@ import fc from 'fast-check'
 import { scorePriority, type PriorityFacts } from './priority.ts'
 
 const base: PriorityFacts = {
-  text: '',
+  intent: 'other',
+  sentiment: 'neutral',
+  sentimentScore: 0,
+  riskFlags: [],
   followers: null,
   verified: false,
   engagement: null,
@@ -13,41 +16,45 @@ const base: PriorityFacts = {
 }
 
 describe('scorePriority', () => {
-  it('scores an unaddressed churn complaint above praise, with reasons', () => {
-    const complaint = scorePriority({
-      ...base,
-      text: 'third time this month my Northwind flight is delayed and nobody tells us anything. never again',
-      followers: 2100,
-    })
-    const praise = scorePriority({ ...base, text: 'thanks Northwind, great crew today' })
+  it('scores an unaddressed churn complaint above praise, with reasons that add up', () => {
+    const complaint = scorePriority({ ...base, intent: 'complaint', sentiment: 'negative', sentimentScore: -0.8, riskFlags: ['churn'], followers: 2100 })
+    const praise = scorePriority({ ...base, intent: 'praise', sentiment: 'positive', sentimentScore: 0.9 })
     expect(complaint.score).toBeGreaterThan(praise.score)
-    expect(complaint.reasons.map((r) => r.code)).toEqual(['complaint', 'churn', 'reach', 'public'])
-    expect(complaint.reasons.find((r) => r.code === 'reach')?.label).toBe('author 2.1k followers')
-    expect(complaint.score).toBe(complaint.reasons.reduce((s, r) => s + r.points, 0))
+    expect(complaint.reasons.map((r) => `${r.label} ${r.points}`)).toEqual([
+      'negative complaint 30', 'strongly negative (-0.80) 8', 'churn words 15', 'author 2.1k followers 8', 'public: other customers can see it 5',
+    ])
+    expect(complaint.score).toBe(66)
   })
 
   it('adds amplification for reposts and grows with them', () => {
-    const t = 'the gate agent was so rude'
-    const few = scorePriority({ ...base, text: t, engagement: { likes: 5, reposts: 40, replies: 3, quotes: 0 } })
-    const many = scorePriority({ ...base, text: t, engagement: { likes: 50, reposts: 300, replies: 30, quotes: 20 } })
+    const few = scorePriority({ ...base, intent: 'complaint', engagement: { likes: 5, reposts: 40, replies: 3, quotes: 0 } })
+    const many = scorePriority({ ...base, intent: 'complaint', engagement: { likes: 50, reposts: 300, replies: 30, quotes: 20 } })
     expect(many.score).toBeGreaterThan(few.score)
     expect(many.reasons.find((r) => r.code === 'amplification')?.label).toBe('amplification: 320 reposts/quotes')
   })
 
+  it('pushes spam down and safety up', () => {
+    expect(scorePriority({ ...base, intent: 'spam' }).score).toBe(0)
+    expect(scorePriority({ ...base, riskFlags: ['safety'] }).reasons[0]).toEqual({ code: 'risk:safety', label: 'safety / injury', points: 25 })
+  })
+
   it('gives outbound and deleted messages no priority', () => {
-    expect(scorePriority({ ...base, text: 'refund now!', direction: 'out' })).toEqual({ score: 0, reasons: [] })
-    expect(scorePriority({ ...base, text: 'refund now!', deleted: true }).score).toBe(0)
+    expect(scorePriority({ ...base, intent: 'complaint', direction: 'out' })).toEqual({ score: 0, reasons: [] })
+    expect(scorePriority({ ...base, intent: 'complaint', deleted: true }).score).toBe(0)
   })
 
   it('always stays within 0..100 whatever the input', () => {
     fc.assert(
       fc.property(
-        fc.string(),
+        fc.constantFrom('complaint', 'question', 'praise', 'idea', 'spam', 'other' as const),
+        fc.constantFrom('negative', 'neutral', 'positive' as const),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.subarray(['legal', 'safety', 'churn', 'press', 'regulator', 'abuse', 'pii'] as const),
         fc.option(fc.nat()),
         fc.boolean(),
         fc.option(fc.record({ likes: fc.nat(), reposts: fc.nat(), replies: fc.nat(), quotes: fc.nat() })),
-        (text, followers, verified, engagement) => {
-          const p = scorePriority({ ...base, text, followers, verified, engagement })
+        (intent, sentiment, sentimentScore, riskFlags, followers, verified, engagement) => {
+          const p = scorePriority({ ...base, intent, sentiment, sentimentScore, riskFlags: [...riskFlags], followers, verified, engagement })
           expect(p.score).toBeGreaterThanOrEqual(0)
           expect(p.score).toBeLessThanOrEqual(100)
         },

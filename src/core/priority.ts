@@ -1,9 +1,15 @@
-// A first, explainable priority score: simple keyword and reach rules. Each rule that fires adds
-// points and a reason a person can read. The triage models replace the keyword rules later.
+// The priority score, explained: each contribution that fires adds points and a reason a person can
+// read ("negative complaint +30, author 48k followers +11"). Triage supplies intent, sentiment and
+// risk; the platform supplies reach and engagement.
 import type { Engagement, Priority, PriorityReason, Visibility } from './model.ts'
+import type { Intent, RiskFlag, Sentiment } from './triage-facts.ts'
 
 export interface PriorityFacts {
-  text: string
+  intent: Intent
+  sentiment: Sentiment
+  /** −1..1 */
+  sentimentScore: number
+  riskFlags: RiskFlag[]
   followers: number | null
   verified: boolean
   engagement: Engagement | null
@@ -14,12 +20,24 @@ export interface PriorityFacts {
 
 export const scoreMax = 100
 
-const complaintWords =
-  /\b(delay(ed|s)?|cancel(l?ed)?|lost|missing|broken|refund|worst|terrible|awful|rude|never again|disgusting|unacceptable|complain(t)?|stuck|stranded|waiting for|still waiting|no one|nobody|useless|scam|ridiculous|angry|furious|disappointed|horrible|fail(ed|ure)?|not working|doesn'?t work|retard|annul[ée]|retard[ée]?|versp[äa]tet|perdido|retrasado)\b/i
-const churnWords = /\b(switch(ing)? to|cancel(l?ing)? my|never (flying|using|again)|leaving|done with|last time|goodbye)\b/i
-const urgentWords = /\b(urgent|asap|emergency|right now|immediately|help!|stranded|tonight|today|injur(ed|y)|unsafe|danger)\b/i
-const legalWords = /\b(lawyer|sue|lawsuit|legal action|court|regulator|ombudsman|attorney)\b/i
-const praiseWords = /\b(thank(s| you)|love|great|amazing|awesome|excellent|best|kudos|well done|merci|gracias|danke)\b/i
+const intentPoints: Record<Intent, { points: number; label: string }> = {
+  complaint: { points: 30, label: 'complaint' },
+  question: { points: 15, label: 'question' },
+  idea: { points: 5, label: 'idea / suggestion' },
+  praise: { points: 0, label: 'praise' },
+  other: { points: 0, label: '' },
+  spam: { points: -30, label: 'spam / abuse' },
+}
+
+const riskPoints: Record<RiskFlag, { points: number; label: string }> = {
+  safety: { points: 25, label: 'safety / injury' },
+  legal: { points: 20, label: 'legal threat' },
+  regulator: { points: 20, label: 'regulator mentioned' },
+  churn: { points: 15, label: 'churn words' },
+  press: { points: 10, label: 'press / influencer' },
+  pii: { points: 10, label: 'personal data in public: move to private' },
+  abuse: { points: 0, label: 'abusive language' },
+}
 
 function reason(code: string, label: string, points: number): PriorityReason {
   return { code, label, points }
@@ -30,22 +48,24 @@ function compact(n: number): string {
 }
 
 function reachPoints(followers: number): number {
-  // log10 scale: 100 followers → 2, 1k → 5, 10k → 10, 100k+ → 15
+  // log10 scale: 100 followers → 1, 1k → 6, 10k → 11, 100k+ → 15
   if (followers < 100) return 0
-  return Math.min(15, Math.round((Math.log10(followers) - 2) * 5 + 0.5) + 1)
+  return Math.min(15, Math.round((Math.log10(followers) - 2) * 5) + 1)
 }
 
 export function scorePriority(facts: PriorityFacts): Priority {
   if (facts.direction === 'out' || facts.deleted) return { score: 0, reasons: [] }
   const reasons: PriorityReason[] = []
-  const text = facts.text
-  const complaint = complaintWords.test(text)
-  if (complaint) reasons.push(reason('complaint', 'complaint words', 30))
-  if (churnWords.test(text)) reasons.push(reason('churn', 'churn words', 15))
-  if (legalWords.test(text)) reasons.push(reason('legal', 'legal/regulator threat', 20))
-  if (urgentWords.test(text)) reasons.push(reason('urgent', 'urgency words', 10))
-  if (text.includes('?')) reasons.push(reason('question', 'asks a question', 10))
-  if (!complaint && praiseWords.test(text)) reasons.push(reason('praise', 'praise', -5))
+  const intent = intentPoints[facts.intent]
+  if (facts.intent === 'complaint' && facts.sentiment === 'negative') reasons.push(reason('intent', 'negative complaint', intent.points))
+  else if (intent.points !== 0 || facts.intent === 'praise') reasons.push(reason('intent', intent.label, intent.points))
+  if (facts.sentiment === 'negative' && facts.sentimentScore < -0.3) {
+    reasons.push(reason('sentiment', `strongly negative (${facts.sentimentScore.toFixed(2)})`, Math.round(-facts.sentimentScore * 10)))
+  }
+  for (const flag of facts.riskFlags) {
+    const risk = riskPoints[flag]
+    reasons.push(reason(`risk:${flag}`, risk.label, risk.points))
+  }
   if (facts.followers !== null) {
     const points = reachPoints(facts.followers)
     if (points > 0) reasons.push(reason('reach', `author ${compact(facts.followers)} followers`, points))
@@ -61,6 +81,5 @@ export function scorePriority(facts: PriorityFacts): Priority {
   if (facts.visibility === 'public') reasons.push(reason('public', 'public: other customers can see it', 5))
   else reasons.push(reason('private', 'private message', 0))
   const total = reasons.reduce((sum, r) => sum + r.points, 0)
-  const score = Math.max(0, Math.min(scoreMax, total))
-  return { score, reasons }
+  return { score: Math.max(0, Math.min(scoreMax, total)), reasons }
 }

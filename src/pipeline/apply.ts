@@ -1,15 +1,18 @@
-// Applies one parsed message to the store inside the caller's transaction: dedupe → identify →
-// thread → prioritise → default queue. Returns what changed so the runner can publish events.
+// Applies one parsed, triaged message to the store inside the caller's transaction: dedupe →
+// identify → thread → prioritise → default queue. Returns what changed so the runner can publish events.
 import { scorePriority } from '../core/priority.ts'
 import { decideChange, type Change } from '../core/stages/dedupe.ts'
 import { threadKeyOf } from '../core/stages/thread.ts'
 import type { NormalizedMessage } from '../core/model.ts'
+import type { TriageFacts } from '../core/triage-facts.ts'
 import type { Queries } from '../store/index.ts'
+import type { ListeningOutcome } from './listening.ts'
 import { upsertIdentity } from '../store/queries/identities.ts'
 import type { Sql } from '../store/db.ts'
 
 export interface Applied {
-  change: Change
+  /** 'unmatched': an open-source post no listening rule wanted, dropped before it cost anything more. */
+  change: Change | 'unmatched'
   conversationId: string | null
   conversationCreated: boolean
 }
@@ -19,7 +22,15 @@ export interface ApplyContext {
   defaultQueueId: string | null
 }
 
-export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext, msg: NormalizedMessage): Promise<Applied> {
+export interface ApplyInput {
+  msg: NormalizedMessage
+  triage: TriageFacts
+  listening: ListeningOutcome
+  /** The channel is an open source: unmatched posts that join no known thread are dropped. */
+  openSource: boolean
+}
+
+export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext, { msg, triage, listening, openSource }: ApplyInput): Promise<Applied> {
   const existing = await tx.messages.byExternalId(ctx.workspaceId, msg.channel, msg.externalId)
   const change = decideChange(existing, msg)
   if (change === 'duplicate' || change === 'ignore') return { change, conversationId: existing?.conversationId ?? null, conversationCreated: false }
@@ -31,7 +42,10 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
 
   const identity = msg.author === null ? null : await upsertIdentity(tx.sql, ctx.workspaceId, msg.channel, msg.author)
   const priority = scorePriority({
-    text: msg.text,
+    intent: triage.intent,
+    sentiment: triage.sentiment,
+    sentimentScore: triage.sentimentScore,
+    riskFlags: triage.riskFlags,
     followers: identity?.followers ?? msg.author?.followers ?? null,
     verified: identity?.verified ?? false,
     engagement: msg.engagement ?? existing?.engagement ?? null,
@@ -41,7 +55,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
   })
 
   if (change === 'update') {
-    await tx.messages.update(existing!.id, msg, priority, existing!.text !== msg.text)
+    await tx.messages.update(existing!.id, msg, triage, priority, existing!.text !== msg.text, listening.matches)
     await tx.conversations.refresh(existing!.conversationId, false)
     return { change, conversationId: existing!.conversationId, conversationCreated: false }
   }
@@ -49,15 +63,20 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
   const parent = msg.threadExternalId === null && msg.parentExternalId !== null
     ? await tx.messages.byExternalId(ctx.workspaceId, msg.channel, msg.parentExternalId)
     : null
+  const threadKey = threadKeyOf(msg, parent?.threadKey ?? null)
+  if (openSource && listening.listening && listening.matches.length === 0 && msg.direction === 'in'
+    && !(await tx.conversations.existsForThread(ctx.workspaceId, msg.channel, threadKey))) {
+    return { change: 'unmatched', conversationId: null, conversationCreated: false }
+  }
   const conversation = await tx.conversations.upsertForThread({
     workspaceId: ctx.workspaceId,
     channel: msg.channel,
-    threadKey: threadKeyOf(msg, parent?.threadKey ?? null),
+    threadKey,
     contactId: identity?.contactId ?? null,
     queueId: ctx.defaultQueueId,
     at: msg.createdAt,
   })
-  await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, priority })
+  await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, triage, priority, listeningMatches: listening.matches })
   await tx.conversations.refresh(conversation.id, msg.direction === 'in')
   if (conversation.created && ctx.defaultQueueId !== null) {
     await tx.assignments.record({

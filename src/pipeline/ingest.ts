@@ -13,17 +13,20 @@ export interface IngestSummary {
   duplicates: number
   deleted: number
   skipped: number
+  /** Open-source posts no listening rule matched (dropped, counted). */
+  unmatched: number
   rejected: { origin: string | null; reason: string; detail: string }[]
 }
 
 export function summarise(outcomes: UnitOutcome[]): IngestSummary {
-  const s: IngestSummary = { units: outcomes.length, ingested: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, rejected: [] }
+  const s: IngestSummary = { units: outcomes.length, ingested: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, unmatched: 0, rejected: [] }
   for (const o of outcomes) {
     s.ingested += o.inserted
     s.updated += o.updated
     s.duplicates += o.duplicates
     s.deleted += o.deleted
     s.skipped += o.skipped
+    s.unmatched += o.unmatched
     if (o.rejected !== null) s.rejected.push({ origin: o.origin, ...o.rejected })
   }
   return s

@@ -9,6 +9,9 @@ import type { NormalizedMessage } from '../core/model.ts'
 import type { Queries, Store } from '../store/index.ts'
 import type { InboundRow } from '../store/queries/inbound.ts'
 import { applyMessage, type Applied } from './apply.ts'
+import { triageMessage } from './triage.ts'
+import { createListeningCache } from './listening.ts'
+import type { TriageFacts } from '../core/triage-facts.ts'
 
 export interface UnitOutcome {
   inboundId: string
@@ -19,6 +22,8 @@ export interface UnitOutcome {
   duplicates: number
   deleted: number
   skipped: number
+  /** Open-source posts no listening rule matched: dropped and counted. */
+  unmatched: number
 }
 
 export interface Runner {
@@ -31,7 +36,7 @@ export interface Runner {
   stop(): Promise<void>
 }
 
-type Parsed = { row: InboundRow; messages: NormalizedMessage[]; skipped: number } | { row: InboundRow; reason: string; detail: string }
+type Parsed = { row: InboundRow; messages: { msg: NormalizedMessage; triage: TriageFacts }[]; skipped: number } | { row: InboundRow; reason: string; detail: string }
 
 const batchMax = 200
 
@@ -39,11 +44,11 @@ function parseRow(row: InboundRow): Parsed {
   const channel = channelByName(row.channel)
   if (channel === undefined) return { row, reason: 'UNKNOWN_CHANNEL', detail: `no parser for channel ${row.channel}` }
   const result = channel.parse({ body: row.body, ...(row.origin === null ? {} : { origin: row.origin }) })
-  return result.ok ? { row, messages: result.messages, skipped: result.skipped } : { row, reason: result.reason, detail: result.detail }
+  return result.ok ? { row, messages: result.messages.map((msg) => ({ msg, triage: triageMessage(msg) })), skipped: result.skipped } : { row, reason: result.reason, detail: result.detail }
 }
 
 function emptyOutcome(row: InboundRow): UnitOutcome {
-  return { inboundId: row.id, origin: row.origin, rejected: null, inserted: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0 }
+  return { inboundId: row.id, origin: row.origin, rejected: null, inserted: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, unmatched: 0 }
 }
 
 function count(outcome: UnitOutcome, applied: Applied): void {
@@ -51,11 +56,13 @@ function count(outcome: UnitOutcome, applied: Applied): void {
   else if (applied.change === 'update') outcome.updated++
   else if (applied.change === 'delete') outcome.deleted++
   else if (applied.change === 'duplicate') outcome.duplicates++
+  else if (applied.change === 'unmatched') outcome.unmatched++
   else outcome.skipped++
 }
 
 export function createRunner(store: Store, bus: Bus, log: (line: string) => void = () => undefined): Runner {
   const defaultQueues = new Map<string, string | null>()
+  const listeningCache = createListeningCache()
   let consumer: { stop(): Promise<void> } | null = null
   let sweepTimer: NodeJS.Timeout | null = null
   let sweeping = false
@@ -84,10 +91,14 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         }
         outcome.skipped += parsed.skipped
         const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId) }
-        for (const msg of parsed.messages) {
-          const applied = await applyMessage(tx, ctx, msg)
+        const openSource = channelByName(parsed.row.channel)?.openListening ?? false
+        let unmatched = 0
+        for (const { msg, triage } of parsed.messages) {
+          const listening = await listeningCache.listen(tx, ctx.workspaceId, msg, triage)
+          const applied = await applyMessage(tx, ctx, { msg, triage, listening, openSource })
+          if (applied.change === 'unmatched') unmatched++
           count(outcome, applied)
-          if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore') {
+          if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore' && applied.change !== 'unmatched') {
             const previous = events.get(applied.conversationId)
             events.set(applied.conversationId, {
               type: applied.conversationCreated || previous?.type === 'conversation.created' ? 'conversation.created' : 'conversation.updated',
@@ -96,6 +107,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
             })
           }
         }
+        await tx.listening.countDropped(ctx.workspaceId, parsed.row.channel, unmatched)
       }
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
       return { outcomes, events: [...events.values()] }

@@ -5,6 +5,7 @@ import { migrate } from './migrate.ts'
 import { agentQueries, assignmentQueries, auditQueries, queueQueries } from './queries/agents.ts'
 import { conversationQueries } from './queries/conversations.ts'
 import { deadLetterQueries, inboundQueries } from './queries/inbound.ts'
+import { listeningQueries } from './queries/listening.ts'
 import { messageQueries } from './queries/messages.ts'
 import { tokenQueries } from './queries/tokens.ts'
 import { workspaceQueries } from './queries/workspaces.ts'
@@ -21,6 +22,7 @@ export function queriesOver(sql: Sql) {
     queues: queueQueries(sql),
     assignments: assignmentQueries(sql),
     audit: auditQueries(sql),
+    listening: listeningQueries(sql),
   }
 }
 

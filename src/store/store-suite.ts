@@ -76,7 +76,10 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; cle
       const convo = page.items.find((c) => c.threadKey === postUri(alice, '3root0000001'))!
       expect(convo.messageCount).toBe(2)
       expect(convo.priority).toBeGreaterThan(0)
-      expect(convo.priorityReasons.map((r) => r.code)).toContain('complaint')
+      expect(convo.intent).toBe('complaint')
+      expect(convo.sentiment).toBe('negative')
+      expect(convo.priorityReasons.map((r) => r.label)).toContain('negative complaint')
+      expect(convo.riskFlags).toEqual(['churn'])
       expect(convo.queue?.name).toBe('Inbox')
       const messages = await listConversationMessages(store.db, convo.id, 10)
       expect(messages.map((m) => m.externalId)).toEqual([postUri(alice, '3root0000001'), postUri(bob, '3reply000001')])
@@ -172,6 +175,23 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; cle
       expect(await store.conversations.setStatus(ws.id, convo.id, 'resolved', null)).toBe(true)
       await ingest([jetstreamPost({ did: dave, rkey: '3reopen00002', text: 'hello?? still nothing', reply: { rootRkey: '3reopen00001' } })])
       expect((await store.conversations.get(ws.id, convo.id))?.status).toBe('open')
+    })
+
+    it('listens: keeps posts a rule matches and replies in their threads, drops and counts the rest', async () => {
+      const brand = await store.workspaces.ensure('listening', 'Listening brand')
+      const rule = await store.listening.create(brand.id, { name: 'brand', query: '"northwind" AND NOT from:northwindair', tags: ['brand'], enabled: true })
+      const traveller = did(20)
+      const summary = await ingest([
+        jetstreamPost({ did: traveller, rkey: '3listen00001', text: 'third time this month my Northwind flight is delayed and nobody tells us anything. never again' }),
+        jetstreamPost({ did: did(21), rkey: '3listen00002', text: 'me too, every single time', reply: { rootRkey: '3listen00001', rootDid: traveller } }),
+        jetstreamPost({ did: did(22), rkey: '3listen00003', text: 'lovely sunset over the harbour' }),
+      ], brand)
+      expect(summary).toMatchObject({ ingested: 2, unmatched: 1 })
+      const [convo] = (await store.conversations.list(brand.id, {}, 'priority', 10, null)).items
+      expect(convo!.messageCount).toBe(2)
+      const messages = await listConversationMessages(store.db, convo!.id, 10)
+      expect(messages.map((m) => m.listeningMatches)).toEqual([[rule!.id], []])
+      expect(await store.listening.dropped(brand.id)).toEqual([{ channel: 'bluesky', day: expect.any(String), dropped: 1 }])
     })
 
     it('sweeps inbound rows whose nudge was lost', async () => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { detectLanguage } from './lang.ts'
 import { classifyIntent, type Intent } from './intent.ts'
-import { loadModel, predictProbs, type LinearModel } from './model.ts'
+import { loadModel, predictProbs, softmax, type LinearModel } from './model.ts'
 import { DEFAULT_FEATURES, extractFeatures, newSparseVec, tokenize, type FeatureConfig } from './text.ts'
 
 export type Sentiment = 'negative' | 'neutral' | 'positive'
@@ -27,7 +27,7 @@ export const modelsDir = join(dirname(fileURLToPath(import.meta.url)), 'models')
 export const SENTIMENT_MODEL_FILE = 'sentiment.eshm.gz'
 export const COMPLAINT_MODEL_FILE = 'complaint.eshm.gz'
 
-interface Loaded { sentiment: LinearModel | null; complaint: LinearModel | null; cfg: FeatureConfig; errors: string[] }
+interface Loaded { sentiment: LinearModel | null; complaint: LinearModel | null; cfg: FeatureConfig; errors: string[]; joint?: Float32Array | null }
 let loaded: Loaded | null = null
 
 function tryLoad(file: string, errors: string[]): LinearModel | null {
@@ -48,6 +48,7 @@ export function loadTriageModels(): { errors: string[] } {
       loaded = { sentiment, complaint: null, cfg, errors }
     } else loaded = { sentiment, complaint, cfg, errors }
     cfg = loaded.cfg
+    loaded.joint = interleave(loaded.sentiment, loaded.complaint)
   }
   return { errors: loaded.errors }
 }
@@ -55,6 +56,19 @@ export function loadTriageModels(): { errors: string[] } {
 /** For tests and `earshot train`: use these models instead of the files. */
 export function setTriageModels(models: { sentiment: LinearModel | null; complaint: LinearModel | null } | null): void {
   loaded = models ? { ...models, cfg: models.sentiment?.features ?? models.complaint?.features ?? DEFAULT_FEATURES, errors: [] } : null
+  if (loaded) loaded.joint = interleave(loaded.sentiment, loaded.complaint)
+}
+
+/** Both models' weights side by side per bucket (stride 5): one cache line per feature. */
+function interleave(s: LinearModel | null, c: LinearModel | null): Float32Array | null {
+  if (!s || !c || s.classes.length !== 3 || c.classes.length !== 2 || s.weights.length / 3 !== c.weights.length / 2) return null
+  const D = s.weights.length / 3
+  const j = new Float32Array(D * 5)
+  for (let f = 0; f < D; f++) {
+    j[f * 5] = s.weights[f * 3]!; j[f * 5 + 1] = s.weights[f * 3 + 1]!; j[f * 5 + 2] = s.weights[f * 3 + 2]!
+    j[f * 5 + 3] = c.weights[f * 2]!; j[f * 5 + 4] = c.weights[f * 2 + 1]!
+  }
+  return j
 }
 
 const buf = newSparseVec()
@@ -67,6 +81,20 @@ export function scoreText(text: string): { probs: [number, number, number]; pCom
   if (!loaded) loadTriageModels()
   const m = loaded!
   const x = extractFeatures(tokenize(text), m.cfg, buf)
+  if (m.joint && m.sentiment && m.complaint) {
+    const w = m.joint
+    let a = m.sentiment.bias[0]!, b = m.sentiment.bias[1]!, c = m.sentiment.bias[2]!
+    let d = m.complaint.bias[0]!, e = m.complaint.bias[1]!
+    for (let i = 0; i < x.n; i++) {
+      const o = x.idx[i]! * 5
+      const v = x.val[i]!
+      a += w[o]! * v; b += w[o + 1]! * v; c += w[o + 2]! * v; d += w[o + 3]! * v; e += w[o + 4]! * v
+    }
+    sp[0] = a; sp[1] = b; sp[2] = c; softmax(sp, m.sentiment.temperature)
+    cp[0] = d; cp[1] = e; softmax(cp, m.complaint.temperature)
+    const ci = m.complaint.classes.indexOf('complaint')
+    return { probs: [sp[0]!, sp[1]!, sp[2]!], pComplaint: cp[ci]! }
+  }
   let probs: [number, number, number] = [0.2, 0.6, 0.2]
   if (m.sentiment) {
     const p = predictProbs(m.sentiment, x, sp)

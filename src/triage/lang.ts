@@ -1,6 +1,7 @@
-// Language identification with eld (Nito-ELD, pure JS n-gram detector), chosen by measured
+// Language identification with eld (Nito-ELD, pure JS n-gram detector, "small" database: as accurate
+// as "large" on tweets here and ~3x faster), chosen by measured
 // accuracy on short tweets (see src/triage/README.md and scripts/lang-measure.ts).
-import { eld } from 'eld/large'
+import { eld } from 'eld/small'
 
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu
 const MENTION_RE = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu
@@ -18,8 +19,8 @@ let subset: string[] | null = null
 
 /**
  * Detects the language of a short text. Returns `{lang: null, confidence: 0}` when there is too
- * little text. `confidence` is the top score's share of the top two scores, dampened for very
- * short inputs and for results eld itself calls unreliable.
+ * little text. `confidence` is 0.95 when eld calls the result reliable, else 0.55, dampened for
+ * inputs under 20 characters.
  */
 export function detectLanguage(text: string, hints?: { langs?: string[] }): LanguageGuess {
   try {
@@ -32,13 +33,11 @@ export function detectLanguage(text: string, hints?: { langs?: string[] }): Lang
     }
     const res = eld.detect(clean)
     if (!res.language) return { lang: null, confidence: 0 }
-    const scores = Object.values(res.getScores()).sort((a, b) => b - a)
-    const top = scores[0] ?? 0
-    const second = scores[1] ?? 0
-    let conf = top > 0 ? top / (top + second) : 0.5
+    // eld's getScores() costs as much as detection itself, so confidence comes from its
+    // reliability check and the amount of text.
+    let conf = res.isReliable() ? 0.95 : 0.55
     const letters = clean.length
     if (letters < 20) conf *= 0.5 + letters / 40
-    if (!res.isReliable()) conf *= 0.7
     return { lang: res.language, confidence: Math.max(0, Math.min(1, Number(conf.toFixed(3)))) }
   } catch {
     return { lang: null, confidence: 0 }

@@ -1,15 +1,9 @@
 // Risk cues a supervisor wants raised before anyone replies: legal threats, safety, churn, press,
 // regulators, abuse, and personal data exposed in public. Pure; regexes run once per message.
 
-export type RiskFlag = 'legal' | 'safety' | 'churn' | 'press' | 'regulator' | 'abuse' | 'pii'
+import type { PiiKind, PiiMatch, RiskFlag } from '../core/triage-facts.ts'
 
-export type PiiKind = 'card' | 'phone' | 'email' | 'order'
-
-export interface PiiMatch {
-  kind: PiiKind
-  start: number
-  end: number
-}
+export type { PiiKind, PiiMatch, RiskFlag }
 
 export interface RiskCues {
   flags: RiskFlag[]

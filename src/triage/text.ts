@@ -4,15 +4,15 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 /** Bumped whenever feature extraction changes; model files record it and refuse a mismatch. */
-export const FEATURE_VERSION = 3
+export const FEATURE_VERSION = 4
 
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu
 const MENTION_RE = /(^|[^\p{L}\p{N}_@])@[\p{L}\p{N}_]+/gu
 
 // Emoticons, longest first within each family. Mapped to EMO_POS / EMO_NEG / EMO_LAUGH tokens.
 const EMOTICONS: Array<[RegExp, string]> = [
-  [/(?:^|\s)(?:[:=;8x]-?[)\]}dp*3]+|\^_*\^|<3+|\(:|\(-:)(?=\s|$|[.,!?])/giu, ' emo_pos '],
-  [/(?:^|\s)(?:[:=;]'?-?[(\[{\/\\|]+|>:[(\[]|d:|<\/3|:-?[oO@]|\):|\)-:)(?=\s|$|[.,!?])/giu, ' emo_neg '],
+  [/(?:^|\s)(?:[:=;8x]-?[)\]}dp*3]+|\^_*\^|<3+|\(:|\(-:)(?=\s|$|[.,!?])/giu, ' emopos '],
+  [/(?:^|\s)(?:[:=;]'?-?[(\[{\/\\|]+|>:[(\[]|d:|<\/3|:-?[oO@]|\):|\)-:)(?=\s|$|[.,!?])/giu, ' emoneg '],
 ]
 
 const NEGATORS = new Set([
@@ -27,7 +27,7 @@ const PUNCT_STOP = /^(?:[!?]+|\.{1,}|[,:;])$/u
 
 /**
  * Normalises a tweet the way the training data was normalised: lower case, every @mention →
- * `@user`, URLs → `http`, emoticons → emo_pos/emo_neg, letters repeated 3+ times collapsed to two
+ * `@user`, URLs → `http`, emoticons → emopos/emoneg, letters repeated 3+ times collapsed to two
  * ("sooo" → "soo") with an elongation flag.
  */
 export function normalizeText(text: string): { norm: string; elongated: boolean; caps: number } {
@@ -119,8 +119,8 @@ export function getLexicon(): Map<string, number> {
       const score = Number.parseFloat(line.slice(tab + 1))
       if (Number.isFinite(score) && !map.has(word)) map.set(word, score)
     }
-    map.set('emo_pos', 2)
-    map.set('emo_neg', -2)
+    map.set('emopos', 2)
+    map.set('emoneg', -2)
   } catch {
     // without the lexicon the lexical features are simply absent
   }

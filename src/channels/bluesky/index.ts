@@ -6,5 +6,6 @@ export const bluesky: Channel = {
   label: 'Bluesky',
   framing: 'jsonl',
   parse: parseJetstreamEvent,
+  openListening: true,
   replyLengthMax: 300,
 }

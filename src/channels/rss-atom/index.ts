@@ -6,5 +6,6 @@ export const rssAtom: Channel = {
   label: 'RSS / Atom',
   framing: 'document',
   parse: parseFeed,
+  openListening: true,
   replyLengthMax: null,
 }

@@ -6,5 +6,6 @@ export const xTwitter: Channel = {
   label: 'X',
   framing: 'jsonl',
   parse: parseXPayload,
+  openListening: false,
   replyLengthMax: 280,
 }

@@ -8,9 +8,10 @@
 //   - phrases sit in one Aho-Corasick automaton over word tokens (its alphabet is the words that occur
 //     in some phrase; any other word sends it back to the root), so all phrases of all rules are found
 //     in one left-to-right pass;
-//   - only the rules that contain a term that occurred are evaluated, plus the rules that are true
-//     when no term occurs at all (`NOT spam`): a rule that is false with every term false can only
-//     become true if one of its terms is present.
+//   - a rule is evaluated only when one of its trigger terms occurred: a set of its terms of which one
+//     is present whenever the rule is true (for `a AND (b OR c) AND NOT d`: {a} or {b, c}, whichever
+//     looks rarer). Rules without such a set (`NOT spam`, `lang:fr OR NOT x`) are evaluated on every
+//     message.
 //
 // The matcher keeps scratch state (generation stamps), so one CompiledRules must not be used by two
 // matchRules calls at the same time; JavaScript runs them one after the other anyway.
@@ -137,7 +138,7 @@ export function compileParsedRules(rules: readonly ParsedListeningRule[]): Compi
       termRules.push([])
     }
     const users = termRules[id]!
-    if (users[users.length - 1] !== rule) users.push(rule)
+    if (rule !== -1 && users[users.length - 1] !== rule) users.push(rule)
     return id
   }
 
@@ -145,8 +146,10 @@ export function compileParsedRules(rules: readonly ParsedListeningRule[]): Compi
   const alwaysEvaluated: number[] = []
   rules.forEach((rule, index) => {
     for (const tag of rule.tags) assert(isListeningTag(tag), `rule ${rule.id}: unknown tag ${tag}`)
-    evaluators.push(compileNode(rule.ast, (term) => termIdOf(term, index), scratch))
-    if (evaluateWithNoTerms(rule.ast)) alwaysEvaluated.push(index)
+    evaluators.push(compileNode(rule.ast, (term) => termIdOf(term, -1), scratch))
+    const triggers = triggerTerms(rule.ast) ?? (evaluateWithNoTerms(rule.ast) ? null : allTerms(rule.ast))
+    if (triggers === null) alwaysEvaluated.push(index)
+    else for (const term of triggers) termIdOf(term, index)
   })
 
   scratch.termSeen = new Uint32Array(terms.length)
@@ -173,36 +176,24 @@ export function matchRules(compiled: CompiledRules, msg: ListeningMessage): stri
     s.ruleSeen.fill(0)
     s.generation = 1
   }
-  const generation = s.generation
   const candidates = s.candidates
   candidates.length = 0
   for (const r of compiled.alwaysEvaluated) {
-    s.ruleSeen[r] = generation
+    s.ruleSeen[r] = s.generation
     candidates.push(r)
-  }
-  const see = (termList: readonly number[]): void => {
-    for (const t of termList) {
-      if (s.termSeen[t] === generation) continue
-      s.termSeen[t] = generation
-      for (const r of compiled.termRules[t]!) {
-        if (s.ruleSeen[r] === generation) continue
-        s.ruleSeen[r] = generation
-        candidates.push(r)
-      }
-    }
   }
 
   const tokens = tokenizeText(msg.text)
-  scanWords(compiled, tokens.words, see)
-  scanDictionary(compiled.hashtags, tokens.hashtags, see)
-  scanDictionary(compiled.mentions, tokens.mentions, see)
-  if (msg.authorHandle !== null) scanDictionary(compiled.authors, [foldHandle(msg.authorHandle)], see)
+  scanWords(compiled, tokens.words)
+  scanDictionary(compiled, compiled.hashtags, tokens.hashtags)
+  scanDictionary(compiled, compiled.mentions, tokens.mentions)
+  if (msg.authorHandle !== null) scanDictionary(compiled, compiled.authors, [foldHandle(msg.authorHandle)])
   for (const key of langKeys(msg.langs, msg.lang)) {
     const found = compiled.langs.get(key)
-    if (found !== undefined) see(found)
+    if (found !== undefined) see(compiled, found)
   }
   const channel = compiled.channels.get(msg.channel.toLowerCase())
-  if (channel !== undefined) see(channel)
+  if (channel !== undefined) see(compiled, channel)
 
   const matched: number[] = []
   for (const r of candidates) if (compiled.evaluators[r]!()) matched.push(r)
@@ -210,39 +201,55 @@ export function matchRules(compiled: CompiledRules, msg: ListeningMessage): stri
   return matched.map((r) => compiled.ruleIds[r]!)
 }
 
-function scanWords(compiled: CompiledRules, words: readonly string[], see: (terms: readonly number[]) => void): void {
+/** Marks terms present in the current message and queues the rules they trigger. */
+function see(compiled: CompiledRules, terms: readonly number[]): void {
+  const s = compiled.scratch
+  const generation = s.generation
+  for (const t of terms) {
+    if (s.termSeen[t] === generation) continue
+    s.termSeen[t] = generation
+    for (const r of compiled.termRules[t]!) {
+      if (s.ruleSeen[r] === generation) continue
+      s.ruleSeen[r] = generation
+      s.candidates.push(r)
+    }
+  }
+}
+
+function scanWords(compiled: CompiledRules, words: readonly string[]): void {
   const phrases = compiled.phrases
+  const prefixes = compiled.wordPrefixes
   let state = 0
   for (const word of words) {
     const entry = compiled.words.get(word)
     if (entry !== undefined) {
-      if (entry.terms.length > 0) see(entry.terms)
+      if (entry.terms.length > 0) see(compiled, entry.terms)
       if (phrases !== null) {
         state = entry.symbol === -1 ? 0 : stepPhrase(phrases, state, entry.symbol)
         const out = phrases.out[state]!
-        if (out.length > 0) see(out)
+        if (out.length > 0) see(compiled, out)
       }
     } else {
       state = 0
     }
-    if (compiled.wordPrefixes !== null) walkPrefixes(compiled.wordPrefixes, word, see)
+    if (prefixes !== null) walkPrefixes(compiled, prefixes, word)
   }
 }
 
-function scanDictionary(dictionary: Dictionary, values: readonly string[], see: (terms: readonly number[]) => void): void {
+function scanDictionary(compiled: CompiledRules, dictionary: Dictionary, values: readonly string[]): void {
   for (const value of values) {
     const found = dictionary.exact.get(value)
-    if (found !== undefined) see(found)
-    if (dictionary.prefixes !== null) walkPrefixes(dictionary.prefixes, value, see)
+    if (found !== undefined) see(compiled, found)
+    if (dictionary.prefixes !== null) walkPrefixes(compiled, dictionary.prefixes, value)
   }
 }
 
-function walkPrefixes(root: TrieNode, token: string, see: (terms: readonly number[]) => void): void {
+function walkPrefixes(compiled: CompiledRules, root: TrieNode, token: string): void {
   let node: TrieNode | undefined = root
   for (let i = 0; i < token.length; i++) {
     node = node.next.get(token.charCodeAt(i))
     if (node === undefined) return
-    if (node.terms.length > 0) see(node.terms)
+    if (node.terms.length > 0) see(compiled, node.terms)
   }
 }
 
@@ -305,6 +312,71 @@ function compileNode(ast: RuleAst, termIdOf: (term: RuleTerm) => number, scratch
 function flatten(ast: RuleAst, kind: 'and' | 'or'): RuleAst[] {
   if (ast.kind !== kind) return [ast]
   return ast.children.flatMap((c) => flatten(c, kind))
+}
+
+/**
+ * Terms of which at least one is present whenever the rule is true, chosen to be rare, so the rule is
+ * evaluated only when one of them occurs; null when there is no such set (the rule can be true with
+ * no positive term, like `NOT spam`). An AND needs one child's triggers only: the cheapest.
+ */
+function triggerTerms(ast: RuleAst): RuleTerm[] | null {
+  switch (ast.kind) {
+    case 'and': {
+      let best: RuleTerm[] | null = null
+      let bestCost = Infinity
+      for (const child of ast.children) {
+        const triggers = triggerTerms(child)
+        if (triggers === null) continue
+        const cost = triggers.reduce((sum, t) => sum + triggerCost(t), 0)
+        if (cost < bestCost) {
+          best = triggers
+          bestCost = cost
+        }
+      }
+      return best
+    }
+    case 'or': {
+      const all: RuleTerm[] = []
+      for (const child of ast.children) {
+        const triggers = triggerTerms(child)
+        if (triggers === null) return null
+        all.push(...triggers)
+      }
+      return all
+    }
+    case 'not':
+      return ast.child.kind === 'not' ? triggerTerms(ast.child.child) : null
+    default:
+      return [ast]
+  }
+}
+
+/** Rough share of messages a term occurs in: languages and channels are common, phrases rare. */
+function triggerCost(term: RuleTerm): number {
+  switch (term.kind) {
+    case 'lang':
+    case 'channel':
+      return 100
+    case 'word':
+      return term.prefix ? 2 : 1
+    case 'phrase':
+    case 'hashtag':
+    case 'mention':
+    case 'from':
+      return 0.5
+  }
+}
+
+function allTerms(ast: RuleAst): RuleTerm[] {
+  switch (ast.kind) {
+    case 'and':
+    case 'or':
+      return ast.children.flatMap(allTerms)
+    case 'not':
+      return allTerms(ast.child)
+    default:
+      return [ast]
+  }
 }
 
 function evaluateWithNoTerms(ast: RuleAst): boolean {

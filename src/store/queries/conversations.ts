@@ -1,4 +1,5 @@
 import type { ConversationStatus, PriorityReason } from '../../core/model.ts'
+import type { Intent, RiskFlag, Sentiment } from '../../core/triage-facts.ts'
 import type { Sql } from '../db.ts'
 
 export interface ConversationView {
@@ -18,6 +19,11 @@ export interface ConversationView {
   createdAt: string
   updatedAt: string
   version: number
+  lang: string | null
+  sentiment: Sentiment | null
+  sentimentScore: number | null
+  intent: Intent | null
+  riskFlags: RiskFlag[]
 }
 
 interface ConversationRow {
@@ -42,6 +48,11 @@ interface ConversationRow {
   created_at: Date
   updated_at: Date
   version: number
+  lang: string | null
+  sentiment: Sentiment | null
+  sentiment_score: number | null
+  intent: Intent | null
+  risk_flags: RiskFlag[]
   cursor_ts: string
 }
 
@@ -50,7 +61,7 @@ const viewSelect = `
     c.assignee_id, a.name as assignee_name, c.contact_id, ct.display_name as contact_name,
     (select i.handle from identity i where i.contact_id = c.contact_id and i.channel = c.channel limit 1) as contact_handle,
     (select max(i.followers) from identity i where i.contact_id = c.contact_id) as contact_followers,
-    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.last_message_at::text as cursor_ts
+    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.last_message_at::text as cursor_ts
   from conversation c
   left join queue q on q.id = c.queue_id
   left join agent a on a.id = c.assignee_id
@@ -74,6 +85,11 @@ function toView(r: ConversationRow): ConversationView {
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
     version: r.version,
+    lang: r.lang,
+    sentiment: r.sentiment,
+    sentimentScore: r.sentiment_score,
+    intent: r.intent,
+    riskFlags: r.risk_flags,
   }
 }
 
@@ -134,14 +150,23 @@ export function conversationQueries(sql: Sql) {
       )
       return rows[0]!
     },
+    async existsForThread(workspaceId: string, channel: string, threadKey: string): Promise<boolean> {
+      const { rows } = await sql.query('select 1 from conversation where workspace_id = $1 and channel = $2 and thread_key = $3', [workspaceId, channel, threadKey])
+      return rows.length > 0
+    },
     /** Recomputes what the inbox shows from the conversation's messages; reopens it on a new customer message. */
     async refresh(id: string, reopen: boolean): Promise<void> {
       await sql.query(
         `with live as (select * from message where conversation_id = $1 and deleted_at is null),
-              top as (select priority, priority_reasons from live order by priority desc, created_at desc limit 1)
+              top as (select priority, priority_reasons, sentiment, sentiment_score, intent from live order by priority desc, created_at desc limit 1)
          update conversation set
            priority = coalesce((select priority from top), 0),
            priority_reasons = coalesce((select priority_reasons from top), '[]'::jsonb),
+           sentiment = (select sentiment from top),
+           sentiment_score = (select sentiment_score from top),
+           intent = (select intent from top),
+           lang = coalesce((select lang from live where direction = 'in' and lang is not null order by created_at limit 1), lang),
+           risk_flags = coalesce((select array_agg(distinct f order by f) from live, unnest(risk_flags) f), '{}'),
            message_count = (select count(*)::int from live),
            preview = coalesce((select left(text, 280) from live where direction = 'in' order by created_at desc limit 1), ''),
            last_message_at = coalesce((select max(created_at) from live), last_message_at),

@@ -1,4 +1,5 @@
 import type { Author, Engagement, NormalizedMessage, Priority, PriorityReason } from '../../core/model.ts'
+import type { Intent, PiiMatch, RiskFlag, Sentiment, TriageFacts } from '../../core/triage-facts.ts'
 import type { Sql } from '../db.ts'
 import { storableText } from './inbound.ts'
 
@@ -9,6 +10,10 @@ export interface StoredMessageRef {
   engagement: Engagement | null
   deleted: boolean
   threadKey: string
+}
+
+function triageParams(t: TriageFacts): unknown[] {
+  return [t.lang, t.langConfidence, t.sentiment, t.sentimentScore, t.intent, t.intentConfidence, t.riskFlags, JSON.stringify(t.pii)]
 }
 
 /** JSON for a jsonb column: jsonb refuses \u0000 and lone surrogates inside strings. */
@@ -28,29 +33,33 @@ export function messageQueries(sql: Sql) {
       const r = rows[0]
       return r ? { id: r.id, conversationId: r.conversation_id, text: r.text, engagement: r.engagement, deleted: r.deleted, threadKey: r.thread_key } : null
     },
-    async insert(m: { workspaceId: string; conversationId: string; identityId: string | null; msg: NormalizedMessage; priority: Priority }): Promise<string> {
-      const { msg } = m
+    async insert(m: { workspaceId: string; conversationId: string; identityId: string | null; msg: NormalizedMessage; triage: TriageFacts; priority: Priority; listeningMatches: string[] }): Promise<string> {
+      const { msg, triage } = m
       const { rows } = await sql.query<{ id: string }>(
         `insert into message (workspace_id, conversation_id, channel, external_id, direction, visibility, identity_id, text, langs,
-           parent_external_id, thread_external_id, url, engagement, priority, priority_reasons, raw, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16::jsonb, $17)
+           parent_external_id, thread_external_id, url, engagement, priority, priority_reasons, raw, created_at,
+           lang, lang_confidence, sentiment, sentiment_score, intent, intent_confidence, risk_flags, pii, listening_matches)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16::jsonb, $17,
+           $18, $19, $20, $21, $22, $23, $24, $25::jsonb, $26)
          returning id`,
         [
           m.workspaceId, m.conversationId, msg.channel, msg.externalId, msg.direction, msg.visibility, m.identityId,
           storableText(msg.text), msg.langs.map(storableText), msg.parentExternalId, msg.threadExternalId, msg.url,
           msg.engagement === null ? null : JSON.stringify(msg.engagement), m.priority.score, JSON.stringify(m.priority.reasons),
-          storableJson(msg.raw), msg.createdAt,
+          storableJson(msg.raw), msg.createdAt, ...triageParams(triage), m.listeningMatches,
         ],
       )
       return rows[0]!.id
     },
-    async update(id: string, msg: NormalizedMessage, priority: Priority, edited: boolean): Promise<void> {
+    async update(id: string, msg: NormalizedMessage, triage: TriageFacts, priority: Priority, edited: boolean, listeningMatches: string[]): Promise<void> {
       await sql.query(
         `update message set text = $2, engagement = coalesce($3::jsonb, engagement), priority = $4, priority_reasons = $5::jsonb,
-           raw = $6::jsonb, edited_at = case when $7 then now() else edited_at end
+           raw = $6::jsonb, edited_at = case when $7 then now() else edited_at end,
+           lang = $8, lang_confidence = $9, sentiment = $10, sentiment_score = $11, intent = $12, intent_confidence = $13,
+           risk_flags = $14, pii = $15::jsonb, listening_matches = $16
          where id = $1`,
         [id, storableText(msg.text), msg.engagement === null ? null : JSON.stringify(msg.engagement), priority.score,
-          JSON.stringify(priority.reasons), storableJson(msg.raw), edited],
+          JSON.stringify(priority.reasons), storableJson(msg.raw), edited, ...triageParams(triage), listeningMatches],
       )
     },
     async markDeleted(id: string): Promise<void> {
@@ -73,6 +82,15 @@ export interface MessageView {
   engagement: Engagement | null
   priority: number
   priorityReasons: PriorityReason[]
+  lang: string | null
+  sentiment: Sentiment | null
+  sentimentScore: number | null
+  intent: Intent | null
+  riskFlags: RiskFlag[]
+  /** Personal-data spans in `text`, so a public view can mask them. */
+  pii: PiiMatch[]
+  /** Ids of the listening rules this message matched. */
+  listeningMatches: string[]
   createdAt: string
   receivedAt: string
   editedAt: string | null
@@ -98,6 +116,13 @@ interface MessageViewRow {
   engagement: Engagement | null
   priority: number
   priority_reasons: PriorityReason[]
+  lang: string | null
+  sentiment: Sentiment | null
+  sentiment_score: number | null
+  intent: Intent | null
+  risk_flags: RiskFlag[]
+  pii: PiiMatch[]
+  listening_matches: string[]
   created_at: Date
   received_at: Date
   edited_at: Date | null
@@ -110,7 +135,8 @@ export async function listConversationMessages(sql: Sql, conversationId: string,
   const { rows } = await sql.query<MessageViewRow>(
     `select m.id, m.channel, m.external_id, m.direction, m.visibility, m.text, m.langs, m.identity_id, i.external_user_id,
        i.handle, i.display_name, i.followers, i.verified, m.parent_external_id, m.url, m.engagement, m.priority,
-       m.priority_reasons, m.created_at, m.received_at, m.edited_at, m.deleted_at
+       m.priority_reasons, m.lang, m.sentiment, m.sentiment_score, m.intent, m.risk_flags, m.pii, m.listening_matches,
+       m.created_at, m.received_at, m.edited_at, m.deleted_at
      from message m left join identity i on i.id = m.identity_id
      where m.conversation_id = $1 order by m.created_at, m.seq limit $2`,
     [conversationId, limit],
@@ -132,6 +158,13 @@ export async function listConversationMessages(sql: Sql, conversationId: string,
     engagement: r.engagement,
     priority: r.priority,
     priorityReasons: r.priority_reasons,
+    lang: r.lang,
+    sentiment: r.sentiment,
+    sentimentScore: r.sentiment_score,
+    intent: r.intent,
+    riskFlags: r.risk_flags,
+    pii: r.deleted_at === null ? r.pii : [],
+    listeningMatches: r.listening_matches,
     createdAt: iso(r.created_at)!,
     receivedAt: iso(r.received_at)!,
     editedAt: iso(r.edited_at),
