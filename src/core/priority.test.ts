@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { scorePriority, type PriorityFacts } from './priority.ts'
 
 const base: PriorityFacts = {
+  amplification: null,
   intent: 'other',
   sentiment: 'neutral',
   sentimentScore: 0,
@@ -31,6 +32,11 @@ describe('scorePriority', () => {
     const many = scorePriority({ ...base, intent: 'complaint', engagement: { likes: 50, reposts: 300, replies: 30, quotes: 20 } })
     expect(many.score).toBeGreaterThan(few.score)
     expect(many.reasons.find((r) => r.code === 'amplification')?.label).toBe('amplification: 320 reposts/quotes')
+  })
+
+  it('adds velocity with its forecast when reposts climb between updates', () => {
+    const p = scorePriority({ ...base, intent: 'complaint', amplification: { gained: 300, windowMinutes: 12, perMinute: 25, current: 340, forecast: 1061 } })
+    expect(p.reasons.find((r) => r.code === 'velocity')).toEqual({ code: 'velocity', label: 'amplification: 300 reposts in 12 min, forecast 1.1k+', points: 20 })
   })
 
   it('pushes spam down and safety up', () => {

@@ -2,9 +2,12 @@
 // read ("negative complaint +30, author 48k followers +11"). Triage supplies intent, sentiment and
 // risk; the platform supplies reach and engagement.
 import type { Engagement, Priority, PriorityReason, Visibility } from './model.ts'
+import type { Amplification } from './amplification.ts'
 import type { Intent, RiskFlag, Sentiment } from './triage-facts.ts'
 
 export interface PriorityFacts {
+  /** Growth between engagement updates, when there were at least two. */
+  amplification: Amplification | null
   intent: Intent
   sentiment: Sentiment
   /** −1..1 */
@@ -77,6 +80,11 @@ export function scorePriority(facts: PriorityFacts): Priority {
       const points = Math.min(25, Math.round(Math.log10(amplification) * 10))
       reasons.push(reason('amplification', `amplification: ${compact(amplification)} reposts/quotes`, points))
     }
+  }
+  if (facts.amplification !== null && facts.amplification.perMinute >= 0.5) {
+    const a = facts.amplification
+    const points = Math.min(20, Math.round(Math.log2(1 + a.perMinute) * 5))
+    reasons.push(reason('velocity', `amplification: ${compact(a.gained)} reposts in ${a.windowMinutes} min, forecast ${compact(a.forecast)}+`, points))
   }
   if (facts.visibility === 'public') reasons.push(reason('public', 'public: other customers can see it', 5))
   else reasons.push(reason('private', 'private message', 0))

@@ -1,5 +1,6 @@
 // Applies one parsed, triaged message to the store inside the caller's transaction: dedupe →
 // identify → thread → prioritise → default queue. Returns what changed so the runner can publish events.
+import { amplificationOf, appendSnapshot, snapshotOf } from '../core/amplification.ts'
 import { scorePriority } from '../core/priority.ts'
 import { decideChange, type Change } from '../core/stages/dedupe.ts'
 import { threadKeyOf } from '../core/stages/thread.ts'
@@ -20,6 +21,8 @@ export interface Applied {
 export interface ApplyContext {
   workspaceId: string
   defaultQueueId: string | null
+  /** When we received the unit: engagement snapshots are stamped with it. */
+  seenAt: Date
 }
 
 export interface ApplyInput {
@@ -41,7 +44,11 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
   }
 
   const identity = msg.author === null ? null : await upsertIdentity(tx.sql, ctx.workspaceId, msg.channel, msg.author)
+  const history = msg.engagement === null
+    ? existing?.engagementHistory ?? []
+    : appendSnapshot(existing?.engagementHistory ?? [], snapshotOf(msg.engagement, ctx.seenAt))
   const priority = scorePriority({
+    amplification: amplificationOf(history),
     intent: triage.intent,
     sentiment: triage.sentiment,
     sentimentScore: triage.sentimentScore,
@@ -55,7 +62,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
   })
 
   if (change === 'update') {
-    await tx.messages.update(existing!.id, msg, triage, priority, existing!.text !== msg.text, listening.matches)
+    await tx.messages.update(existing!.id, msg, triage, priority, existing!.text !== msg.text, listening.matches, history)
     await tx.conversations.refresh(existing!.conversationId, false)
     return { change, conversationId: existing!.conversationId, conversationCreated: false }
   }
@@ -76,7 +83,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     queueId: ctx.defaultQueueId,
     at: msg.createdAt,
   })
-  await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, triage, priority, listeningMatches: listening.matches })
+  await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, triage, priority, listeningMatches: listening.matches, engagementHistory: history })
   await tx.conversations.refresh(conversation.id, msg.direction === 'in')
   if (conversation.created && ctx.defaultQueueId !== null) {
     await tx.assignments.record({

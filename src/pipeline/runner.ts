@@ -90,7 +90,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           continue
         }
         outcome.skipped += parsed.skipped
-        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId) }
+        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt }
         const openSource = channelByName(parsed.row.channel)?.openListening ?? false
         let unmatched = 0
         for (const { msg, triage } of parsed.messages) {

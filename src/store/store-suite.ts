@@ -6,7 +6,7 @@ import { subjects, type ConversationEvent } from '../bus/index.ts'
 import { splitUnits } from '../pipeline/framing.ts'
 import { ingestNow } from '../pipeline/ingest.ts'
 import { createRunner, type Runner } from '../pipeline/runner.ts'
-import { did, jetstreamDelete, jetstreamLike, jetstreamPost, postUri } from '../testing/payloads.ts'
+import { did, jetstreamDelete, jetstreamLike, jetstreamPost, postUri, xStreamTweet } from '../testing/payloads.ts'
 import type { Store } from './index.ts'
 import { migrate } from './migrate.ts'
 import { listConversationMessages } from './queries/messages.ts'
@@ -192,6 +192,20 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; cle
       const messages = await listConversationMessages(store.db, convo!.id, 10)
       expect(messages.map((m) => m.listeningMatches)).toEqual([[rule!.id], []])
       expect(await store.listening.dropped(brand.id)).toEqual([{ channel: 'bluesky', day: expect.any(String), dropped: 1 }])
+    })
+
+    it('raises priority as a post takes off, with velocity and forecast in the reasons', async () => {
+      const tweet = { id: '1861000000000000001', authorId: '2244994945', username: 'gatewatcher', text: 'the Northwind gate agent at KEF just screamed at an elderly man. absolutely disgusting' }
+      const xIngest = (line: string) => ingestNow(store, runner, ws.id, 'x-twitter', splitUnits(line, 'jsonl'))
+      await xIngest(xStreamTweet({ ...tweet, reposts: 0 }))
+      await new Promise((r) => setTimeout(r, 20))
+      await xIngest(xStreamTweet({ ...tweet, reposts: 40 }))
+      const before = (await store.conversations.list(ws.id, { channel: 'x-twitter' }, 'priority', 10, null)).items.find((c) => c.threadKey === tweet.id)!
+      await new Promise((r) => setTimeout(r, 20))
+      expect(await xIngest(xStreamTweet({ ...tweet, reposts: 300 }))).toMatchObject({ updated: 1 })
+      const after = (await store.conversations.get(ws.id, before.id))!
+      expect(after.priority).toBeGreaterThan(before.priority)
+      expect(after.priorityReasons.find((r) => r.code === 'velocity')?.label).toMatch(/^amplification: 300 reposts in 1 min, forecast .+\+$/)
     })
 
     it('sweeps inbound rows whose nudge was lost', async () => {

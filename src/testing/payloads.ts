@@ -55,3 +55,21 @@ export function jetstreamLike(did: string, rkey: string): string {
 export function did(n: number): string {
   return `did:plc:${n.toString(32).padStart(24, 'a').replace(/[^a-z2-7]/g, 'a')}`
 }
+
+/** An X API v2 filtered-stream line (data + includes.users), as documented for GET /2/tweets/search/stream. */
+export function xStreamTweet(t: { id: string; authorId: string; username: string; text: string; reposts?: number; followers?: number; createdAt?: string }): string {
+  return JSON.stringify({
+    data: {
+      id: t.id,
+      text: t.text,
+      author_id: t.authorId,
+      conversation_id: t.id,
+      created_at: t.createdAt ?? '2026-11-25T08:00:00.000Z',
+      edit_history_tweet_ids: [t.id],
+      lang: 'en',
+      public_metrics: { retweet_count: t.reposts ?? 0, reply_count: 0, like_count: (t.reposts ?? 0) * 3, quote_count: 0, bookmark_count: 0, impression_count: 0 },
+    },
+    includes: { users: [{ id: t.authorId, username: t.username, name: t.username, verified: false, public_metrics: { followers_count: t.followers ?? 100, following_count: 10, tweet_count: 5, listed_count: 0 } }] },
+    matching_rules: [{ id: '1', tag: 'brand' }],
+  })
+}

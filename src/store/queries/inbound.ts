@@ -6,6 +6,7 @@ export interface InboundRow {
   channel: string
   body: string
   origin: string | null
+  receivedAt: Date
 }
 
 export interface NewInbound {
@@ -19,9 +20,10 @@ interface Row {
   channel: string
   body: string
   origin: string | null
+  received_at: Date
 }
 
-const toInbound = (r: Row): InboundRow => ({ id: r.id, workspaceId: r.workspace_id, channel: r.channel, body: r.body, origin: r.origin })
+const toInbound = (r: Row): InboundRow => ({ id: r.id, workspaceId: r.workspace_id, channel: r.channel, body: r.body, origin: r.origin, receivedAt: new Date(r.received_at) })
 
 /** PostgreSQL text holds neither NUL nor lone UTF-16 surrogates; they become U+FFFD so the rest is kept. */
 export function storableText(text: string): string {
@@ -59,7 +61,7 @@ export function inboundQueries(sql: Sql) {
       }
       params.push(opts.limit)
       const { rows } = await sql.query<Row>(
-        `select id::text as id, workspace_id, channel, body, origin from inbound_log
+        `select id::text as id, workspace_id, channel, body, origin, received_at from inbound_log
          where ${where.join(' and ')} order by id limit $${params.length} for update skip locked`,
         params,
       )

@@ -1,5 +1,6 @@
 import type { Author, Engagement, NormalizedMessage, Priority, PriorityReason } from '../../core/model.ts'
 import type { Intent, PiiMatch, RiskFlag, Sentiment, TriageFacts } from '../../core/triage-facts.ts'
+import type { EngagementSnapshot } from '../../core/amplification.ts'
 import type { Sql } from '../db.ts'
 import { storableText } from './inbound.ts'
 
@@ -10,6 +11,7 @@ export interface StoredMessageRef {
   engagement: Engagement | null
   deleted: boolean
   threadKey: string
+  engagementHistory: EngagementSnapshot[]
 }
 
 function triageParams(t: TriageFacts): unknown[] {
@@ -24,42 +26,42 @@ export function storableJson(value: unknown): string {
 export function messageQueries(sql: Sql) {
   return {
     async byExternalId(workspaceId: string, channel: string, externalId: string): Promise<StoredMessageRef | null> {
-      const { rows } = await sql.query<{ id: string; conversation_id: string; text: string; engagement: Engagement | null; deleted: boolean; thread_key: string }>(
-        `select m.id, m.conversation_id, m.text, m.engagement, m.deleted_at is not null as deleted, c.thread_key
+      const { rows } = await sql.query<{ id: string; conversation_id: string; text: string; engagement: Engagement | null; deleted: boolean; thread_key: string; engagement_history: EngagementSnapshot[] }>(
+        `select m.id, m.conversation_id, m.text, m.engagement, m.deleted_at is not null as deleted, c.thread_key, m.engagement_history
          from message m join conversation c on c.id = m.conversation_id
          where m.workspace_id = $1 and m.channel = $2 and m.external_id = $3`,
         [workspaceId, channel, externalId],
       )
       const r = rows[0]
-      return r ? { id: r.id, conversationId: r.conversation_id, text: r.text, engagement: r.engagement, deleted: r.deleted, threadKey: r.thread_key } : null
+      return r ? { id: r.id, conversationId: r.conversation_id, text: r.text, engagement: r.engagement, deleted: r.deleted, threadKey: r.thread_key, engagementHistory: r.engagement_history } : null
     },
-    async insert(m: { workspaceId: string; conversationId: string; identityId: string | null; msg: NormalizedMessage; triage: TriageFacts; priority: Priority; listeningMatches: string[] }): Promise<string> {
+    async insert(m: { workspaceId: string; conversationId: string; identityId: string | null; msg: NormalizedMessage; triage: TriageFacts; priority: Priority; listeningMatches: string[]; engagementHistory: EngagementSnapshot[] }): Promise<string> {
       const { msg, triage } = m
       const { rows } = await sql.query<{ id: string }>(
         `insert into message (workspace_id, conversation_id, channel, external_id, direction, visibility, identity_id, text, langs,
            parent_external_id, thread_external_id, url, engagement, priority, priority_reasons, raw, created_at,
-           lang, lang_confidence, sentiment, sentiment_score, intent, intent_confidence, risk_flags, pii, listening_matches)
+           lang, lang_confidence, sentiment, sentiment_score, intent, intent_confidence, risk_flags, pii, listening_matches, engagement_history)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16::jsonb, $17,
-           $18, $19, $20, $21, $22, $23, $24, $25::jsonb, $26)
+           $18, $19, $20, $21, $22, $23, $24, $25::jsonb, $26, $27::jsonb)
          returning id`,
         [
           m.workspaceId, m.conversationId, msg.channel, msg.externalId, msg.direction, msg.visibility, m.identityId,
           storableText(msg.text), msg.langs.map(storableText), msg.parentExternalId, msg.threadExternalId, msg.url,
           msg.engagement === null ? null : JSON.stringify(msg.engagement), m.priority.score, JSON.stringify(m.priority.reasons),
-          storableJson(msg.raw), msg.createdAt, ...triageParams(triage), m.listeningMatches,
+          storableJson(msg.raw), msg.createdAt, ...triageParams(triage), m.listeningMatches, JSON.stringify(m.engagementHistory),
         ],
       )
       return rows[0]!.id
     },
-    async update(id: string, msg: NormalizedMessage, triage: TriageFacts, priority: Priority, edited: boolean, listeningMatches: string[]): Promise<void> {
+    async update(id: string, msg: NormalizedMessage, triage: TriageFacts, priority: Priority, edited: boolean, listeningMatches: string[], engagementHistory: EngagementSnapshot[]): Promise<void> {
       await sql.query(
         `update message set text = $2, engagement = coalesce($3::jsonb, engagement), priority = $4, priority_reasons = $5::jsonb,
            raw = $6::jsonb, edited_at = case when $7 then now() else edited_at end,
            lang = $8, lang_confidence = $9, sentiment = $10, sentiment_score = $11, intent = $12, intent_confidence = $13,
-           risk_flags = $14, pii = $15::jsonb, listening_matches = $16
+           risk_flags = $14, pii = $15::jsonb, listening_matches = $16, engagement_history = $17::jsonb
          where id = $1`,
         [id, storableText(msg.text), msg.engagement === null ? null : JSON.stringify(msg.engagement), priority.score,
-          JSON.stringify(priority.reasons), storableJson(msg.raw), edited, ...triageParams(triage), listeningMatches],
+          JSON.stringify(priority.reasons), storableJson(msg.raw), edited, ...triageParams(triage), listeningMatches, JSON.stringify(engagementHistory)],
       )
     },
     async markDeleted(id: string): Promise<void> {

@@ -1,0 +1,2 @@
+-- Engagement counts as seen on successive updates: the base of velocity and reach forecasts.
+alter table message add column engagement_history jsonb not null default '[]';
