@@ -120,6 +120,8 @@ export function apiSuite(name: string, start: () => Promise<TestServer>): void {
       const audit = (await call('GET', '/api/v1/audit', { token: agentToken })).json.items.map((e: { action: string }) => e.action)
       expect(audit.slice(0, 3)).toEqual(['conversation.status', 'conversation.assign', 'agent.upsert'])
       expect((await call('PATCH', `/api/v1/conversations/${top.id}/status`, { token: agentToken, body: { status: 'gone' } })).status).toBe(400)
+      const unassigned = await call('POST', `/api/v1/conversations/${top.id}/assignment`, { token: agentToken, body: { agentId: null } })
+      expect(unassigned.json.assignee).toBeNull()
     })
 
     it('pushes new conversations over the WebSocket as they are committed', async () => {
@@ -151,6 +153,27 @@ export function apiSuite(name: string, start: () => Promise<TestServer>): void {
         socket.on('error', () => resolve(-1))
       })
       expect(status).toBe(401)
+    })
+
+    it('lets an agent correct sentiment and intent, re-scores, and records who and when', async () => {
+      const [top] = (await call('GET', '/api/v1/conversations?sort=priority', { token: agentToken })).json.items
+      const detail = (await call('GET', `/api/v1/conversations/${top.id}`, { token: agentToken })).json
+      const messageId = detail.messages[0].id
+      const corrected = await call('POST', `/api/v1/messages/${messageId}/corrections`, { token: agentToken, body: { intent: 'question', sentiment: 'neutral' } })
+      expect(corrected.status).toBe(200)
+      expect(corrected.json.corrections.map((c: { field: string; oldValue: string; newValue: string }) => [c.field, c.oldValue, c.newValue]))
+        .toEqual([['sentiment', 'negative', 'neutral'], ['intent', 'complaint', 'question']])
+      expect(corrected.json.conversation).toMatchObject({ intent: 'question', sentiment: 'neutral' })
+      expect(corrected.json.conversation.priority).toBeLessThan(top.priority)
+      const listed = (await call('GET', '/api/v1/corrections', { token: agentToken })).json.items
+      expect(listed).toHaveLength(2)
+      expect(listed[0].actor).toBe('token:agent')
+      expect((await call('POST', `/api/v1/messages/${messageId}/corrections`, { token: otherToken, body: { intent: 'spam' } })).status).toBe(404)
+      expect((await call('POST', `/api/v1/messages/${messageId}/corrections`, { token: agentToken, body: { intent: 'bogus' } })).status).toBe(400)
+      const pinned = await call('PUT', `/api/v1/conversations/${top.id}/priority`, { token: agentToken, body: { priority: 99 } })
+      expect(pinned.json).toMatchObject({ priority: 99, priorityReasons: [{ code: 'override', label: 'set by an agent', points: 99 }] })
+      const unpinned = await call('PUT', `/api/v1/conversations/${top.id}/priority`, { token: agentToken, body: { priority: null } })
+      expect(unpinned.json).toMatchObject({ priority: corrected.json.conversation.priority, priorityReasons: corrected.json.conversation.priorityReasons })
     })
 
     it('refuses an invalid listening rule with the position of the error, and keeps valid ones', async () => {

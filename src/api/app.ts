@@ -12,6 +12,7 @@ import { installErrorHandling } from './errors.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { correctionRoutes } from './routes/corrections.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { listeningRoutes } from './routes/listening.ts'
 import { opsRoutes } from './routes/ops.ts'
@@ -63,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(streamRoutes, deps)
     await v1.register(ingestRoutes, deps)
     await v1.register(listeningRoutes, deps)
+    await v1.register(correctionRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

@@ -5,6 +5,7 @@ import { migrate } from './migrate.ts'
 import { agentQueries, assignmentQueries, auditQueries, queueQueries } from './queries/agents.ts'
 import { conversationQueries } from './queries/conversations.ts'
 import { deadLetterQueries, inboundQueries } from './queries/inbound.ts'
+import { correctionQueries } from './queries/corrections.ts'
 import { listeningQueries } from './queries/listening.ts'
 import { messageQueries } from './queries/messages.ts'
 import { tokenQueries } from './queries/tokens.ts'
@@ -23,6 +24,7 @@ export function queriesOver(sql: Sql) {
     assignments: assignmentQueries(sql),
     audit: auditQueries(sql),
     listening: listeningQueries(sql),
+    corrections: correctionQueries(sql),
   }
 }
 

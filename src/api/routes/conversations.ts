@@ -87,7 +87,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       tags: ['conversations'],
       params: IdParams,
       querystring: WorkspaceQuery,
-      body: Type.Object({ agentId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]), ...Versioned }, { additionalProperties: false }),
+      body: Type.Object({ agentId: Type.Union([Type.Null(), Type.String({ format: 'uuid' })]), ...Versioned }, { additionalProperties: false }),
       response: { 200: ConversationSchema, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
     },
   }, async (req) => {

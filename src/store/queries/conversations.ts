@@ -150,6 +150,12 @@ export function conversationQueries(sql: Sql) {
       )
       return rows[0]!
     },
+    /** An agent's priority (0..100) replaces the computed one until cleared with null. */
+    async overridePriority(workspaceId: string, id: string, priority: number | null): Promise<boolean> {
+      const { rowCount } = await sql.query('update conversation set priority_override = $3 where workspace_id = $1 and id = $2', [workspaceId, id, priority])
+      if (rowCount === 1) await this.refresh(id, false)
+      return rowCount === 1
+    },
     async existsForThread(workspaceId: string, channel: string, threadKey: string): Promise<boolean> {
       const { rows } = await sql.query('select 1 from conversation where workspace_id = $1 and channel = $2 and thread_key = $3', [workspaceId, channel, threadKey])
       return rows.length > 0
@@ -160,8 +166,9 @@ export function conversationQueries(sql: Sql) {
         `with live as (select * from message where conversation_id = $1 and deleted_at is null),
               top as (select priority, priority_reasons, sentiment, sentiment_score, intent from live order by priority desc, created_at desc limit 1)
          update conversation set
-           priority = coalesce((select priority from top), 0),
-           priority_reasons = coalesce((select priority_reasons from top), '[]'::jsonb),
+           priority = coalesce(priority_override, (select priority from top), 0),
+           priority_reasons = case when priority_override is null then coalesce((select priority_reasons from top), '[]'::jsonb)
+             else jsonb_build_array(jsonb_build_object('code', 'override', 'label', 'set by an agent', 'points', priority_override)) end,
            sentiment = (select sentiment from top),
            sentiment_score = (select sentiment_score from top),
            intent = (select intent from top),

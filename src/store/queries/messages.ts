@@ -64,6 +64,23 @@ export function messageQueries(sql: Sql) {
           JSON.stringify(priority.reasons), storableJson(msg.raw), edited, ...triageParams(triage), listeningMatches, JSON.stringify(engagementHistory)],
       )
     },
+    /** What the priority score needs about a stored message, for re-scoring after a correction. */
+    async scoringFacts(workspaceId: string, id: string) {
+      const { rows } = await sql.query<{
+        conversation_id: string; intent: Intent | null; sentiment: Sentiment | null; sentiment_score: number | null; risk_flags: RiskFlag[]
+        engagement: Engagement | null; engagement_history: EngagementSnapshot[]; visibility: 'public' | 'private'; direction: 'in' | 'out'
+        deleted: boolean; followers: number | null; verified: boolean | null
+      }>(
+        `select m.conversation_id, m.intent, m.sentiment, m.sentiment_score, m.risk_flags, m.engagement, m.engagement_history,
+           m.visibility, m.direction, m.deleted_at is not null as deleted, i.followers, i.verified
+         from message m left join identity i on i.id = m.identity_id where m.workspace_id = $1 and m.id = $2`,
+        [workspaceId, id],
+      )
+      return rows[0] ?? null
+    },
+    async setPriority(id: string, priority: Priority): Promise<void> {
+      await sql.query('update message set priority = $2, priority_reasons = $3::jsonb where id = $1', [id, priority.score, JSON.stringify(priority.reasons)])
+    },
     async markDeleted(id: string): Promise<void> {
       await sql.query(`update message set deleted_at = now(), priority = 0, priority_reasons = '[]' where id = $1`, [id])
     },
