@@ -76,9 +76,11 @@ export function buildCli(): Command {
     .option('--epochs <n>', 'training epochs (default 5)')
     .option('--seed <n>', 'random seed (training is deterministic for a seed)')
     .option('--json', 'print the held-out metrics as JSON (progress goes to stderr)')
-    .action(async (opts: { task: string; dataDir?: string; out?: string; epochs?: string; seed?: string; json?: boolean }) => {
+    .option('-w, --workspace <slug>', 'also learn from the agents\' corrections in this workspace (read from $DATABASE_URL or the data dir)')
+    .option('--earshot-data-dir <dir>', 'Earshot data dir holding the workspace (default ./.earshot; the server must not be running on it)')
+    .action(async (opts: { task: string; dataDir?: string; out?: string; epochs?: string; seed?: string; json?: boolean; workspace?: string; earshotDataDir?: string }) => {
       const { trainCommand } = await import('./train.ts')
-      trainCommand(opts)
+      await trainCommand(opts)
     })
 
   program.command('eval')

@@ -208,6 +208,17 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; cle
       expect(after.priorityReasons.find((r) => r.code === 'velocity')?.label).toMatch(/^amplification: 300 reposts in 1 min, forecast .+\+$/)
     })
 
+    it('keeps agents\' corrections with who and when, and gives the latest per message to training', async () => {
+      const [c] = (await store.conversations.list(ws.id, {}, 'priority', 1, null)).items
+      const [m] = await listConversationMessages(store.db, c!.id, 1)
+      await store.transaction((tx) => tx.corrections.correct(ws.id, m!.id, 'intent', 'question', 'token:ana'))
+      const second = await store.transaction((tx) => tx.corrections.correct(ws.id, m!.id, 'intent', 'complaint', 'token:bo'))
+      expect(second).toMatchObject({ field: 'intent', oldValue: 'question', newValue: 'complaint', actor: 'token:bo' })
+      expect(await store.corrections.forTraining(ws.id)).toEqual([{ text: m!.text, field: 'intent', label: 'complaint' }])
+      expect(await store.corrections.forTraining(other.id)).toEqual([])
+      expect(await store.transaction((tx) => tx.corrections.correct(other.id, m!.id, 'intent', 'spam', 'x'))).toBeNull()
+    })
+
     it('sweeps inbound rows whose nudge was lost', async () => {
       await store.inbound.append(ws.id, 'bluesky', [{ body: jetstreamPost({ did: did(8), rkey: '3sweep000001', text: 'anyone there?' }), origin: null }])
       expect(await store.inbound.countPending()).toBe(1)

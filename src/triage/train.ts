@@ -172,16 +172,30 @@ export function trainComplaintModel(rows: LabeledText[], s: TrainSettings): Comp
   return { model: quantized(model), lodo, perDomain, auc }
 }
 
-export interface TrainCommandOptions { task: 'sentiment' | 'complaint' | 'intent' | 'all'; dataDir: string; out: string; epochs?: number; seed?: number; json?: boolean }
+export interface TrainCommandOptions {
+  task: 'sentiment' | 'complaint' | 'intent' | 'all'
+  dataDir: string
+  out: string
+  epochs?: number
+  seed?: number
+  json?: boolean
+  /** Agents' corrections from a workspace: extra training rows (sentiment labels; intent as complaint / not). */
+  corrections?: { text: string; field: 'sentiment' | 'intent'; label: string }[]
+}
 
 /** `earshot train`: trains, prints progress and held-out metrics, writes model files. */
 export function runTraining(opts: TrainCommandOptions, log: (line: string) => void = (l) => console.log(l)): Record<string, unknown> {
   const s: TrainSettings = { ...DEFAULT_TRAIN, epochs: opts.epochs ?? DEFAULT_TRAIN.epochs, seed: opts.seed ?? DEFAULT_TRAIN.seed, log }
   mkdirSync(opts.out, { recursive: true })
   const result: Record<string, unknown> = {}
-  const complaints = loadComplaints(opts.dataDir)
+  const corrections = opts.corrections ?? []
+  const correctedSentiment: LabeledText[] = corrections.filter((c) => c.field === 'sentiment').map((c) => ({ text: c.text, label: c.label, split: 'train' }))
+  const correctedComplaints: LabeledText[] = corrections.filter((c) => c.field === 'intent')
+    .map((c) => ({ text: c.text, label: c.label === 'complaint' ? 'complaint' : 'not_complaint', domain: 'agent-corrections' }))
+  if (corrections.length > 0) log(`agent corrections: ${correctedSentiment.length} sentiment and ${correctedComplaints.length} intent rows added to training`)
+  const complaints = [...loadComplaints(opts.dataDir), ...correctedComplaints]
   if (opts.task === 'sentiment' || opts.task === 'all') {
-    const r = trainSentimentModel(loadSentimentTweets(opts.dataDir), s, { complaints })
+    const r = trainSentimentModel([...loadSentimentTweets(opts.dataDir), ...correctedSentiment], s, { complaints })
     const file = join(opts.out, SENTIMENT_MODEL_FILE)
     const bytes = saveModel(r.model, file)
     log(`\nsentiment model → ${file} (${(bytes / 1024).toFixed(0)} KiB, temperature ${r.model.temperature})`)
