@@ -1,8 +1,8 @@
 // Builds the HTTP API (no listen): public ops routes and page, authenticated /api/v1, OpenAPI at /docs.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import websocket from '@fastify/websocket'
@@ -19,6 +19,8 @@ import { opsRoutes } from './routes/ops.ts'
 import { streamRoutes } from './routes/stream.ts'
 
 const pageDir = join(dirname(fileURLToPath(import.meta.url)), 'page')
+/** The agent app built by `npm run build` (web/ → web/dist); without it, the single-file first page is served. */
+export const webDistDir = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 
 export interface AppOptions extends ApiDeps {
   logger?: boolean | { level: string }
@@ -54,8 +56,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes }
   await app.register(opsRoutes, deps)
 
-  const indexHtml = readFileSync(join(pageDir, 'index.html'), 'utf8')
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(indexHtml))
+  const built = existsSync(join(webDistDir, 'index.html'))
+  const indexHtml = readFileSync(built ? join(webDistDir, 'index.html') : join(pageDir, 'index.html'), 'utf8')
+  const sendIndex = async (_req: FastifyRequest, reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(indexHtml)
+  app.get('/', { schema: { hide: true } }, sendIndex)
+  app.get('/classic', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(readFileSync(join(pageDir, 'index.html'), 'utf8')))
+  if (built) {
+    const fastifyStatic = (await import('@fastify/static')).default
+    await app.register(fastifyStatic, { root: join(webDistDir, 'assets'), prefix: '/assets/', maxAge: '1y', immutable: true })
+    // client-side routes of the app (e.g. /conversations/…) get the app's index.html
+    for (const path of ['/inbox', '/inbox/*', '/conversations/*', '/supervisor', '/supervisor/*', '/settings', '/settings/*', '/login']) {
+      app.get(path, { schema: { hide: true } }, sendIndex)
+    }
+  }
 
   await app.register(async (v1) => {
     await v1.register(authPlugin, { store: opts.store })
