@@ -8,7 +8,7 @@ import { channelNames } from '../core/model.ts'
 import { loadConfig } from '../config.ts'
 import { framingFromName, splitUnits } from '../pipeline/framing.ts'
 import type { IngestSummary } from '../pipeline/ingest.ts'
-import { ingestNow } from '../pipeline/ingest.ts'
+import { addSummary, emptySummary, ingestNow } from '../pipeline/ingest.ts'
 import { createMemoryBus } from '../bus/memory.ts'
 import { createRunner } from '../pipeline/runner.ts'
 import { openStore } from '../store/index.ts'
@@ -29,21 +29,6 @@ const batchBytesMax = 4 * 1024 * 1024
 
 /** Sends one chunk somewhere and returns its summary. */
 type Sink = (body: string, framing: WireFraming, lineOffset: number) => Promise<IngestSummary>
-
-function emptySummary(): IngestSummary {
-  return { units: 0, ingested: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, unmatched: 0, rejected: [] }
-}
-
-function add(total: IngestSummary, part: IngestSummary): void {
-  total.units += part.units
-  total.ingested += part.ingested
-  total.updated += part.updated
-  total.duplicates += part.duplicates
-  total.deleted += part.deleted
-  total.skipped += part.skipped
-  total.unmatched += part.unmatched ?? 0
-  total.rejected.push(...part.rejected)
-}
 
 function serverSink(server: string, token: string, channel: string, workspace: string | undefined): Sink {
   const base = server.replace(/\/+$/, '')
@@ -95,7 +80,7 @@ async function streamFile(file: string, framing: WireFraming, batchLines: number
   if (framing === 'document') {
     if (size > documentBytesMax) throw new Error(`${file} is ${size} bytes; a single document may be at most ${documentBytesMax}`)
     const { readFile } = await import('node:fs/promises')
-    add(total, await sink(await readFile(file, 'utf8'), 'document', 0))
+    addSummary(total, await sink(await readFile(file, 'utf8'), 'document', 0))
     return
   }
   const showProgress = size > 1024 * 1024
@@ -107,7 +92,7 @@ async function streamFile(file: string, framing: WireFraming, batchLines: number
   let bytesDone = 0
   const flush = async () => {
     if (chunk.length === 0) return
-    add(total, await sink(chunk.join('\n'), 'jsonl', chunkStart))
+    addSummary(total, await sink(chunk.join('\n'), 'jsonl', chunkStart))
     bytesDone += chunkBytes
     chunkStart = lineNo
     chunk = []

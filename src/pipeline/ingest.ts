@@ -18,16 +18,29 @@ export interface IngestSummary {
   rejected: { origin: string | null; reason: string; detail: string }[]
 }
 
+export function emptySummary(): IngestSummary {
+  return { units: 0, ingested: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, unmatched: 0, rejected: [] }
+}
+
+/** Adds one part's counts to a running total (chunks of a large file). */
+export function addSummary(total: IngestSummary, part: IngestSummary): void {
+  total.units += part.units
+  total.ingested += part.ingested
+  total.updated += part.updated
+  total.duplicates += part.duplicates
+  total.deleted += part.deleted
+  total.skipped += part.skipped
+  total.unmatched += part.unmatched
+  total.rejected.push(...part.rejected)
+}
+
 export function summarise(outcomes: UnitOutcome[]): IngestSummary {
-  const s: IngestSummary = { units: outcomes.length, ingested: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, unmatched: 0, rejected: [] }
+  const s = emptySummary()
   for (const o of outcomes) {
-    s.ingested += o.inserted
-    s.updated += o.updated
-    s.duplicates += o.duplicates
-    s.deleted += o.deleted
-    s.skipped += o.skipped
-    s.unmatched += o.unmatched
-    if (o.rejected !== null) s.rejected.push({ origin: o.origin, ...o.rejected })
+    addSummary(s, {
+      units: 1, ingested: o.inserted, updated: o.updated, duplicates: o.duplicates, deleted: o.deleted, skipped: o.skipped, unmatched: o.unmatched,
+      rejected: o.rejected === null ? [] : [{ origin: o.origin, ...o.rejected }],
+    })
   }
   return s
 }
