@@ -469,6 +469,7 @@ async function runBaseline(stream: SyntheticStream, env: NodeJS.ProcessEnv, rows
   const rowsOf = messages.map((msg) => {
     const t = triageMessage(msg)
     const priority = scorePriority({
+      amplification: null,
       intent: t.intent, sentiment: t.sentiment, sentimentScore: t.sentimentScore, riskFlags: t.riskFlags,
       followers: null, verified: false, engagement: null, visibility: msg.visibility, direction: msg.direction, deleted: false,
     })
