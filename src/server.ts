@@ -35,6 +35,9 @@ export async function bootstrap(store: Store, config: Pick<EarshotConfig, 'admin
     // Listening: find posts about the brand that do not address it, not the brand's own posts.
     await store.listening.create(demo.id, { name: 'Northwind brand', query: '(northwind* OR "north wind" OR @northwindair OR #northwindair) AND NOT from:northwindair', tags: ['brand'], enabled: true })
     await store.listening.create(demo.id, { name: 'Competitors', query: 'contoso OR fabrikam', tags: ['competitor'], enabled: true })
+    for (const [name, email] of [['Ana Costa', 'ana@northwind.example'], ['Bo Lindqvist', 'bo@northwind.example'], ['Chloé Martin', 'chloe@northwind.example']] as const) {
+      await store.agents.ensure(demo.id, name, email)
+    }
   }
   if (config.adminToken !== null) {
     await store.tokens.create({ token: config.adminToken, name: 'admin (EARSHOT_ADMIN_TOKEN)', role: 'admin', workspaceId: null })

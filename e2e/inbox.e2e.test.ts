@@ -1,0 +1,222 @@
+// The agent app in a real browser against a real server (`earshot serve` with the demo workspace):
+// the prioritised inbox, a live arrival without reload, the conversation view (correct, resolve),
+// and the listening-rule editor's positioned error. Screenshots go to screenshots/.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = resolve(import.meta.dirname, '..')
+const chromiumPath = '/usr/bin/chromium'
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const hasChromium = existsSync(chromiumPath)
+const token = 'browser-e2e-admin-token'
+const shots = join(root, 'screenshots')
+const stepTimeoutMs = 20_000
+
+if (!hasChromium) console.warn(`[e2e] skipping the browser tests: ${chromiumPath} is missing (apt-get install chromium)`)
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const address = s.address()
+      if (address === null || typeof address === 'string') return rej(new Error('no port'))
+      s.close(() => res(address.port))
+    })
+  })
+}
+
+/** A Bluesky Jetstream v1 `commit` line for a new post, as the relay sends it. */
+function jetstreamPost(text: string, rkey: string): string {
+  const timeUs = Date.now() * 1000
+  return JSON.stringify({
+    did: 'did:plc:e2ebrowsertraveller0000a',
+    time_us: timeUs,
+    kind: 'commit',
+    commit: {
+      rev: '3mmoojpaqkn2z',
+      operation: 'create',
+      collection: 'app.bsky.feed.post',
+      rkey,
+      record: { $type: 'app.bsky.feed.post', createdAt: new Date(timeUs / 1000).toISOString(), langs: ['en'], text },
+      cid: 'bafyreiaxf7tgbfydx3465sckitq6v564thxe2wwydbi7cwxbxvgssje3em',
+    },
+  })
+}
+
+describe.skipIf(!hasChromium)('agent app in Chromium', () => {
+  let server: ChildProcess
+  let url = ''
+  let dataDir = ''
+  let output = ''
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    expect(existsSync(join(root, 'web/dist/index.html')), 'web/dist is built by the global setup').toBe(true)
+    mkdirSync(shots, { recursive: true })
+    dataDir = mkdtempSync(join(tmpdir(), 'earshot-browser-'))
+    const port = await freePort()
+    url = `http://127.0.0.1:${port}`
+    server = spawn(process.execPath, [join(root, 'bin/earshot.js'), 'serve', '--port', String(port), '--data-dir', dataDir, '--store', 'pglite'], {
+      cwd: root,
+      env: { ...process.env, EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    server.stdout!.on('data', (d) => (output += String(d)))
+    server.stderr!.on('data', (d) => (output += String(d)))
+    const deadline = Date.now() + 90_000
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`server exited: ${output}`)
+      try {
+        if ((await fetch(`${url}/readyz`)).ok) break
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`server not ready: ${output}`)
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    const agent = await fetch(`${url}/api/v1/agents?workspace=demo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ada Agent' }),
+    })
+    expect(agent.status).toBe(201)
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true })
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    page.setDefaultTimeout(stepTimeoutMs)
+    page.on('pageerror', (e) => { output += `\n[pageerror] ${e.message}` })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    if (server !== undefined && server.exitCode === null) {
+      server.kill('SIGTERM')
+      await new Promise((r) => server.once('exit', r))
+    }
+    if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  const marker = `e2e${Date.now().toString(36)}`
+  let conversationPath = ''
+
+  it('signs in from #token= and shows the demo inbox by priority with reasons, live', async () => {
+    await page.goto(`${url}/#token=${token}`)
+    await page.locator('[data-live="live"]').waitFor()
+    expect(new URL(page.url()).hash, 'the token is taken out of the URL').toBe('')
+    expect(await page.locator('header select[aria-label="Workspace"]').inputValue()).toBe('demo')
+    // the demo generates traffic every few seconds; wait for a few conversations
+    await page.waitForFunction(() => document.querySelectorAll('li.conv').length >= 3, undefined, { timeout: 45_000 })
+    const priorities = await page.locator('li.conv').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-priority'))))
+    expect(priorities).toEqual([...priorities].sort((a, b) => b - a))
+    await expect.poll(() => page.locator('li.conv').first().locator('.reasons .chip').count()).toBeGreaterThan(0)
+    await page.screenshot({ path: join(shots, 'inbox.png') })
+  })
+
+  it('moves with j/k and opens with Enter', async () => {
+    await page.keyboard.press('j')
+    const first = await page.locator('li.conv').nth(0).getAttribute('data-id')
+    await expect.poll(() => page.locator('li.conv.selected').getAttribute('data-id')).toBe(first)
+    await page.keyboard.press('j')
+    await page.keyboard.press('k')
+    const selected = await page.locator('li.conv.selected').getAttribute('data-id')
+    expect(selected).not.toBeNull()
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`**/conversations/${selected}`)
+    await page.locator('ol.messages li.msg').first().waitFor()
+    await page.goBack()
+    await page.locator('li.conv').first().waitFor()
+  })
+
+  it('shows a message ingested through the API without a reload', async () => {
+    await page.evaluate(() => { (window as unknown as { e2eNoReload: boolean }).e2eNoReload = true })
+    const text = `${marker}: third time this month my Northwind flight is delayed and nobody tells us anything. never again. call me on +44 7700 900123`
+    const res = await fetch(`${url}/api/v1/ingest/bluesky?workspace=demo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+      body: `${jetstreamPost(text, `3m${marker}`)}\n`,
+    })
+    expect(res.status, await res.clone().text()).toBeLessThan(300)
+    const row = page.locator('li.conv', { hasText: marker })
+    await row.waitFor()
+    expect(await page.evaluate(() => (window as unknown as { e2eNoReload?: boolean }).e2eNoReload)).toBe(true)
+    expect(await row.locator('.reasons .chip').count()).toBeGreaterThan(0)
+    await row.locator('a.preview').click()
+    await page.waitForURL('**/conversations/*')
+    conversationPath = new URL(page.url()).pathname
+  })
+
+  it('opens the conversation, masks personal data, takes an intent correction and resolves', async () => {
+    const message = page.locator('li.msg', { hasText: marker })
+    await message.waitFor()
+    await expect.poll(() => message.locator('.msg-text').textContent()).not.toContain('7700 900123')
+    await message.getByRole('button', { name: 'Show personal data' }).click()
+    await expect.poll(() => message.locator('.msg-text').textContent()).toContain('7700 900123')
+    await message.getByRole('button', { name: 'Hide personal data' }).click()
+    expect(await page.locator('#reply').isDisabled()).toBe(true)
+    await page.getByText('Sending replies arrives with the channels work.').waitFor()
+
+    const intent = message.locator('select[aria-label^="Intent"]')
+    const before = await intent.inputValue()
+    const corrected = before === 'question' ? 'complaint' : 'question'
+    await intent.selectOption(corrected)
+    await page.getByText('Correction saved').waitFor()
+    await expect.poll(() => intent.inputValue()).toBe(corrected)
+    await page.screenshot({ path: join(shots, 'conversation.png'), fullPage: true })
+
+    await page.getByLabel('Assigned to').selectOption({ label: 'Ada Agent' })
+    await page.getByText('Assignment saved').waitFor()
+
+    await page.getByRole('button', { name: 'Resolved' }).click()
+    await expect.poll(() => page.locator('.conv-head .status').textContent()).toBe('resolved')
+    const id = conversationPath.split('/').pop()!
+    const stored = await (await fetch(`${url}/api/v1/conversations/${id}?workspace=demo`, { headers: { authorization: `Bearer ${token}` } })).json() as { status: string; assignee: { name: string } | null; messages: { intent: string }[] }
+    expect(stored.status).toBe('resolved')
+    expect(stored.assignee?.name).toBe('Ada Agent')
+    expect(stored.messages[0]?.intent).toBe(corrected)
+  })
+
+  it('leaves the resolved conversation out of the inbox', async () => {
+    await page.getByRole('link', { name: '← Inbox' }).click()
+    await page.locator('li.conv').first().waitFor()
+    expect(await page.locator('li.conv', { hasText: marker }).count()).toBe(0)
+  })
+
+  it('points at the position of an invalid listening rule', async () => {
+    await page.getByRole('link', { name: 'Listening rules' }).click()
+    await page.waitForURL('**/settings/listening')
+    await page.locator('ul.rules li.rule').first().waitFor()
+    await page.getByLabel('Name').fill('Northwind delays')
+    await page.getByLabel('Query').fill('northwind AND (delay OR')
+    const invalid = page.locator('.invalid')
+    await invalid.waitFor()
+    expect(await invalid.textContent()).toMatch(/position \d+/)
+    expect(await page.getByLabel('Query').getAttribute('aria-invalid')).toBe('true')
+    expect(await page.locator('.pointer mark.at').count()).toBe(1)
+    expect(await page.getByRole('button', { name: 'Create rule' }).isDisabled()).toBe(true)
+    await page.screenshot({ path: join(shots, 'listening-rules.png'), fullPage: true })
+
+    await page.getByLabel('Query').fill('northwind AND (delay OR cancel*)')
+    await page.locator('.ok-text').waitFor()
+    await page.getByRole('button', { name: 'Create rule' }).click()
+    await page.locator('li.rule', { hasText: 'Northwind delays' }).waitFor()
+  })
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.getByRole('link', { name: 'Inbox', exact: true }).click()
+    await page.locator('li.conv').first().waitFor()
+    await page.screenshot({ path: join(shots, 'inbox-phone.png') })
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className}`))
+    expect(overflow, `no horizontal scrolling at 390 px; too wide: ${wide.join(', ')}`).toBeLessThanOrEqual(0)
+    await page.goto(`${url}${conversationPath}`)
+    await page.locator('li.msg').first().waitFor()
+    await page.screenshot({ path: join(shots, 'conversation-phone.png'), fullPage: true })
+  })
+})

@@ -1,0 +1,77 @@
+// The shell: sign-in gate, workspace choice, header (nav, live indicator), and the routed screen.
+import { useEffect } from 'react'
+import { useQuery } from '@tanstack/react-query'
+import { ApiError } from './api/client.ts'
+import { api } from './api/endpoints.ts'
+import { ConversationPage } from './features/conversation/ConversationPage.tsx'
+import { InboxPage } from './features/inbox/InboxPage.tsx'
+import { useLiveStream, type LiveState } from './features/inbox/live-stream.ts'
+import { ListeningPage } from './features/listening/ListeningPage.tsx'
+import { SignIn } from './features/auth/SignIn.tsx'
+import { pickWorkspace, WorkspaceSwitcher } from './features/auth/WorkspaceSwitcher.tsx'
+import { useSession } from './features/auth/session.tsx'
+import { Link, matchRoute, usePath } from './router.tsx'
+
+const liveLabels: Record<LiveState, string> = { live: 'Live', connecting: 'Connecting…', offline: 'Offline, reconnecting…' }
+
+function Screen({ token, workspace }: { token: string; workspace: string }) {
+  const path = usePath()
+  const route = matchRoute(path)
+  const live = useLiveStream(token, workspace)
+  const { signOut } = useSession()
+  return (
+    <>
+      <a href="#content" className="skip">Skip to content</a>
+      <header className="top">
+        <Link to="/" className="brand">Earshot</Link>
+        <nav aria-label="Main">
+          <Link to="/" aria-current={route.name === 'inbox' ? 'page' : undefined}>Inbox</Link>
+          <Link to="/settings/listening" aria-current={route.name === 'listening' ? 'page' : undefined}>Listening rules</Link>
+        </nav>
+        <span className="grow" />
+        <WorkspacesControl />
+        <span className={`live ${live.state}`} role="status" aria-live="polite" data-live={live.state}>
+          <span className="dot" aria-hidden="true" />{liveLabels[live.state]}
+        </span>
+        <button type="button" className="ghost" onClick={signOut}>Sign out</button>
+      </header>
+      <div id="content" tabIndex={-1}>
+        {route.name === 'inbox' && <InboxPage fresh={live.fresh} />}
+        {route.name === 'conversation' && <ConversationPage key={route.id} id={route.id} />}
+        {route.name === 'listening' && <ListeningPage />}
+        {route.name === 'not-found' && <main className="page"><p className="empty">No such page. <Link to="/">Go to the inbox</Link></p></main>}
+      </div>
+    </>
+  )
+}
+
+function WorkspacesControl() {
+  const { api: ctx } = useSession()
+  const ws = useQuery({ queryKey: ['workspaces'], queryFn: () => api.workspaces(ctx!), enabled: ctx !== null, staleTime: 300_000 })
+  return ws.data === undefined ? null : <WorkspaceSwitcher workspaces={ws.data.items} />
+}
+
+export function App() {
+  const session = useSession()
+  const { api: ctx, workspace, setWorkspace } = session
+  const workspaces = useQuery({ queryKey: ['workspaces'], queryFn: () => api.workspaces(ctx!), enabled: ctx !== null, staleTime: 300_000, retry: 1 })
+
+  const items = workspaces.data?.items
+  useEffect(() => {
+    if (items === undefined) return
+    const chosen = pickWorkspace(items, workspace)
+    if (chosen !== null && chosen !== workspace) setWorkspace(chosen)
+  }, [items, workspace, setWorkspace])
+
+  useEffect(() => { document.title = 'Earshot' }, [])
+
+  if (session.token === null) return <SignIn />
+  if (workspaces.isError) {
+    const e = workspaces.error
+    return e instanceof ApiError && e.status === 401 ? <SignIn problem="That token was refused." /> : <main className="page"><p role="alert" className="empty error-text">Could not reach the server: {e.message}</p></main>
+  }
+  if (items === undefined || workspace === null || !items.some((w) => w.slug === workspace)) {
+    return <main className="page"><p className="muted">{items !== undefined && items.length === 0 ? 'This token sees no workspace.' : 'Loading…'}</p></main>
+  }
+  return <Screen key={workspace} token={session.token} workspace={workspace} />
+}

@@ -1,0 +1,139 @@
+// The prioritised inbox: live, filterable, keyboard-driven (j/k move, Enter opens, e resolves).
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { ApiError } from '../../api/client.ts'
+import { api, inboxStatuses } from '../../api/endpoints.ts'
+import type { Conversation, Status } from '../../api/types.ts'
+import { useNotice } from '../../components/Notice.tsx'
+import { channelLabel, useNow } from '../../components/format.ts'
+import { navigate } from '../../router.tsx'
+import { useApi } from '../auth/session.tsx'
+import { ConversationRow } from './ConversationRow.tsx'
+import { applyConversation } from './live-stream.ts'
+
+const statusFilters: { value: string; label: string; statuses: Status[] }[] = [
+  { value: 'active', label: 'Active', statuses: inboxStatuses },
+  { value: 'new', label: 'New', statuses: ['new'] },
+  { value: 'open', label: 'Open', statuses: ['open'] },
+  { value: 'pending', label: 'Pending', statuses: ['pending'] },
+  { value: 'snoozed', label: 'Snoozed', statuses: ['snoozed'] },
+  { value: 'resolved', label: 'Resolved', statuses: ['resolved'] },
+]
+
+export function byPriority(a: Conversation, b: Conversation): number {
+  return b.priority - a.priority || Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt) || (a.id < b.id ? -1 : 1)
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))
+}
+
+export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
+  const ctx = useApi()
+  const client = useQueryClient()
+  const notice = useNotice()
+  const nowMs = useNow()
+  const [statusFilter, setStatusFilter] = useState('active')
+  const [channel, setChannel] = useState('')
+  const [assignee, setAssignee] = useState<'all' | 'unassigned'>('all')
+  const [selectedId, setSelectedId] = useState<string | null>(null)
+  const rowRefs = useRef(new Map<string, HTMLAnchorElement>())
+
+  const statuses = (statusFilters.find((f) => f.value === statusFilter) ?? statusFilters[0]!).statuses
+  const inbox = useQuery({
+    queryKey: ['inbox', ctx.workspace, statuses.join(',')],
+    queryFn: () => api.inbox(ctx, statuses),
+  })
+
+  const all = inbox.data?.items ?? []
+  const channels = useMemo(() => [...new Set(all.map((c) => c.channel))].sort(), [all])
+  const list = useMemo(
+    () => all.filter((c) => (channel === '' || c.channel === channel) && (assignee === 'all' || c.assignee === null)).sort(byPriority),
+    [all, channel, assignee],
+  )
+
+  const resolve = useMutation({
+    mutationFn: (c: Conversation) => api.setStatus(ctx, c.id, 'resolved', c.version),
+    onSuccess: (c) => { applyConversation(client, ctx.workspace, c); notice('Resolved.') },
+    onError: (e) => {
+      if (e instanceof ApiError && e.status === 409) notice('Changed by someone else, reloaded.', 'warn')
+      else notice(`Could not resolve: ${e.message}`, 'warn')
+      void client.invalidateQueries({ queryKey: ['inbox', ctx.workspace] })
+    },
+  })
+
+  const listRef = useRef(list)
+  listRef.current = list
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.metaKey || e.ctrlKey || e.altKey || isTyping(e.target)) return
+      const items = listRef.current
+      if (items.length === 0) return
+      const index = items.findIndex((c) => c.id === selectedId)
+      const move = (to: number) => {
+        const next = items[Math.max(0, Math.min(items.length - 1, to))]
+        if (next === undefined) return
+        setSelectedId(next.id)
+        rowRefs.current.get(next.id)?.focus()
+      }
+      if (e.key === 'j') { e.preventDefault(); move(index + 1) }
+      else if (e.key === 'k') { e.preventDefault(); move(index < 0 ? 0 : index - 1) }
+      else if (e.key === 'Enter' && index >= 0 && !(e.target instanceof HTMLAnchorElement)) { e.preventDefault(); navigate(`/conversations/${encodeURIComponent(items[index]!.id)}`) }
+      else if (e.key === 'e' && index >= 0) {
+        e.preventDefault()
+        resolve.mutate(items[index]!)
+        const after = items[index + 1] ?? items[index - 1]
+        setSelectedId(after?.id ?? null)
+        if (after !== undefined) rowRefs.current.get(after.id)?.focus()
+      }
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [selectedId, resolve])
+
+  return (
+    <main className="page inbox" aria-labelledby="inbox-title">
+      <div className="page-head">
+        <h1 id="inbox-title">Inbox</h1>
+        <p className="muted summary" aria-live="polite">
+          {inbox.isPending ? 'Loading…' : `${list.length} conversations, highest priority first`}
+        </p>
+      </div>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+        <label>Status
+          <select value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
+            {statusFilters.map((f) => <option key={f.value} value={f.value}>{f.label}</option>)}
+          </select>
+        </label>
+        <label>Channel
+          <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+            <option value="">All channels</option>
+            {channels.map((c) => <option key={c} value={c}>{channelLabel(c)}</option>)}
+          </select>
+        </label>
+        <label>Assignee
+          <select value={assignee} onChange={(e) => setAssignee(e.target.value as 'all' | 'unassigned')}>
+            <option value="all">Anyone</option>
+            <option value="unassigned">Unassigned</option>
+          </select>
+        </label>
+        <p className="hint keys" aria-label="Keyboard shortcuts"><kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>e</kbd> resolve</p>
+      </form>
+      {inbox.isError && <p role="alert" className="empty error-text">Could not load the inbox: {inbox.error.message}</p>}
+      <ol className="conv-list" aria-label="Conversations by priority">
+        {list.map((c) => (
+          <ConversationRow
+            key={c.id}
+            conversation={c}
+            selected={c.id === selectedId}
+            fresh={fresh.has(c.id)}
+            nowMs={nowMs}
+            onFocus={() => setSelectedId(c.id)}
+            linkRef={(el) => { if (el === null) rowRefs.current.delete(c.id); else rowRefs.current.set(c.id, el) }}
+          />
+        ))}
+      </ol>
+      {inbox.isSuccess && list.length === 0 && <p className="empty">No conversations here. New ones appear as they arrive.</p>}
+    </main>
+  )
+}
