@@ -1,5 +1,6 @@
 // Applies one parsed, triaged message to the store inside the caller's transaction: dedupe →
-// identify → thread → prioritise → default queue. Returns what changed so the runner can publish events.
+// identify → thread → prioritise → default queue. Returns what changed; the caller refreshes each touched
+// conversation once per transaction (refreshConversations) and publishes events after commit.
 import { amplificationOf, appendSnapshot, snapshotOf } from '../core/amplification.ts'
 import { scorePriority } from '../core/priority.ts'
 import { decideChange, type Change } from '../core/stages/dedupe.ts'
@@ -16,6 +17,8 @@ export interface Applied {
   change: Change | 'unmatched'
   conversationId: string | null
   conversationCreated: boolean
+  /** A new customer message: the conversation reopens if it was pending, snoozed or resolved. */
+  reopen: boolean
 }
 
 export interface ApplyContext {
@@ -36,11 +39,10 @@ export interface ApplyInput {
 export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext, { msg, triage, listening, openSource }: ApplyInput): Promise<Applied> {
   const existing = await tx.messages.byExternalId(ctx.workspaceId, msg.channel, msg.externalId)
   const change = decideChange(existing, msg)
-  if (change === 'duplicate' || change === 'ignore') return { change, conversationId: existing?.conversationId ?? null, conversationCreated: false }
+  if (change === 'duplicate' || change === 'ignore') return { change, conversationId: existing?.conversationId ?? null, conversationCreated: false, reopen: false }
   if (change === 'delete') {
     await tx.messages.markDeleted(existing!.id)
-    await tx.conversations.refresh(existing!.conversationId, false)
-    return { change, conversationId: existing!.conversationId, conversationCreated: false }
+    return { change, conversationId: existing!.conversationId, conversationCreated: false, reopen: false }
   }
 
   const identity = msg.author === null ? null : await upsertIdentity(tx.sql, ctx.workspaceId, msg.channel, msg.author)
@@ -63,8 +65,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
 
   if (change === 'update') {
     await tx.messages.update(existing!.id, msg, triage, priority, existing!.text !== msg.text, listening.matches, history)
-    await tx.conversations.refresh(existing!.conversationId, false)
-    return { change, conversationId: existing!.conversationId, conversationCreated: false }
+    return { change, conversationId: existing!.conversationId, conversationCreated: false, reopen: false }
   }
 
   const parent = msg.threadExternalId === null && msg.parentExternalId !== null
@@ -73,7 +74,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
   const threadKey = threadKeyOf(msg, parent?.threadKey ?? null)
   if (openSource && listening.listening && listening.matches.length === 0 && msg.direction === 'in'
     && !(await tx.conversations.existsForThread(ctx.workspaceId, msg.channel, threadKey))) {
-    return { change: 'unmatched', conversationId: null, conversationCreated: false }
+    return { change: 'unmatched', conversationId: null, conversationCreated: false, reopen: false }
   }
   const conversation = await tx.conversations.upsertForThread({
     workspaceId: ctx.workspaceId,
@@ -84,12 +85,16 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     at: msg.createdAt,
   })
   await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, triage, priority, listeningMatches: listening.matches, engagementHistory: history })
-  await tx.conversations.refresh(conversation.id, msg.direction === 'in')
   if (conversation.created && ctx.defaultQueueId !== null) {
     await tx.assignments.record({
       workspaceId: ctx.workspaceId, conversationId: conversation.id, queueId: ctx.defaultQueueId, agentId: null,
       reason: 'default queue: no routing rule yet', actor: 'pipeline',
     })
   }
-  return { change, conversationId: conversation.id, conversationCreated: conversation.created }
+  return { change, conversationId: conversation.id, conversationCreated: conversation.created, reopen: msg.direction === 'in' }
+}
+
+/** Recomputes each touched conversation once, after all of a transaction's messages are in. */
+export async function refreshConversations(tx: Queries, touched: Map<string, boolean>): Promise<void> {
+  for (const [conversationId, reopen] of touched) await tx.conversations.refresh(conversationId, reopen)
 }

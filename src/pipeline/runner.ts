@@ -8,7 +8,7 @@ import { channelByName } from '../channels/index.ts'
 import type { NormalizedMessage } from '../core/model.ts'
 import type { Queries, Store } from '../store/index.ts'
 import type { InboundRow } from '../store/queries/inbound.ts'
-import { applyMessage, type Applied } from './apply.ts'
+import { applyMessage, refreshConversations, type Applied } from './apply.ts'
 import { triageMessage } from './triage.ts'
 import { createListeningCache } from './listening.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
@@ -32,13 +32,22 @@ export interface Runner {
   /** Processes pending units older than `olderThanMs` (lost nudges, crashes). Returns how many it handled. */
   sweep(olderThanMs: number): Promise<number>
   /** Starts consuming inbound nudges from the bus and a periodic sweep. */
-  start(opts?: { sweepEveryMs?: number }): Promise<void>
+  start(opts?: { sweepEveryMs?: number; sweepAgeMs?: number }): Promise<void>
   stop(): Promise<void>
 }
 
 type Parsed = { row: InboundRow; messages: { msg: NormalizedMessage; triage: TriageFacts }[]; skipped: number } | { row: InboundRow; reason: string; detail: string }
 
 const batchMax = 200
+const transientRetriesMax = 5
+/** Pending rows older than this are swept: long enough that the bus consumer is not raced in normal queueing. */
+const sweepAgeMs = 60_000
+
+/** PostgreSQL deadlock_detected / serialization_failure: safe to retry the whole transaction. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '40P01' || code === '40001'
+}
 
 function parseRow(row: InboundRow): Parsed {
   const channel = channelByName(row.channel)
@@ -80,6 +89,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       const rows = await tx.inbound.claim({ ...claim, limit })
       const outcomes: UnitOutcome[] = []
       const events = new Map<string, ConversationEvent>()
+      const touched = new Map<string, boolean>()
       for (const parsed of rows.map(parseRow)) {
         const outcome = emptyOutcome(parsed.row)
         outcomes.push(outcome)
@@ -98,6 +108,9 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           const applied = await applyMessage(tx, ctx, { msg, triage, listening, openSource })
           if (applied.change === 'unmatched') unmatched++
           count(outcome, applied)
+          if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore') {
+            touched.set(applied.conversationId, (touched.get(applied.conversationId) ?? false) || applied.reopen)
+          }
           if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore' && applied.change !== 'unmatched') {
             const previous = events.get(applied.conversationId)
             events.set(applied.conversationId, {
@@ -109,6 +122,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         }
         await tx.listening.countDropped(ctx.workspaceId, parsed.row.channel, unmatched)
       }
+      await refreshConversations(tx, touched)
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
       return { outcomes, events: [...events.values()] }
     })
@@ -122,13 +136,25 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
     }
   }
 
-  /** Processes a set of ids in batches; a batch that fails is split down to single units. */
+  /** One batch in one transaction; a deadlock or serialization failure (two workers on shared rows) is retried whole. */
+  async function processBatch(slice: string[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await processClaim({ ids: slice }, slice.length)
+      } catch (error) {
+        if (!isTransient(error) || attempt >= transientRetriesMax) throw error
+        await new Promise((r) => setTimeout(r, 20 * attempt + Math.floor(Math.random() * 30)))
+      }
+    }
+  }
+
+  /** Processes a set of ids in batches; a batch that still fails is split down to single units. */
   async function processIds(ids: string[]): Promise<UnitOutcome[]> {
     const outcomes: UnitOutcome[] = []
     for (let i = 0; i < ids.length; i += batchMax) {
       const slice = ids.slice(i, i + batchMax)
       try {
-        const result = await processClaim({ ids: slice }, slice.length)
+        const result = await processBatch(slice)
         await publish(result.events)
         outcomes.push(...result.outcomes)
       } catch (error) {
@@ -180,7 +206,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       sweepTimer = setInterval(() => {
         if (sweeping) return
         sweeping = true
-        sweep(every)
+        sweep(opts.sweepAgeMs ?? sweepAgeMs)
           .then((n) => n > 0 && log(`sweep processed ${n} inbound units nobody had taken`))
           .catch((error: unknown) => log(`sweep failed: ${String(error)}`))
           .finally(() => (sweeping = false))

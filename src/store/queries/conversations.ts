@@ -163,7 +163,9 @@ export function conversationQueries(sql: Sql) {
     /** Recomputes what the inbox shows from the conversation's messages; reopens it on a new customer message. */
     async refresh(id: string, reopen: boolean): Promise<void> {
       await sql.query(
-        `with live as (select * from message where conversation_id = $1 and deleted_at is null),
+        `with live as (
+                select priority, priority_reasons, sentiment, sentiment_score, intent, lang, risk_flags, direction, created_at, left(text, 280) as text
+                from message where conversation_id = $1 and deleted_at is null),
               top as (select priority, priority_reasons, sentiment, sentiment_score, intent from live order by priority desc, created_at desc limit 1)
          update conversation set
            priority = coalesce(priority_override, (select priority from top), 0),
@@ -175,7 +177,7 @@ export function conversationQueries(sql: Sql) {
            lang = coalesce((select lang from live where direction = 'in' and lang is not null order by created_at limit 1), lang),
            risk_flags = coalesce((select array_agg(distinct f order by f) from live, unnest(risk_flags) f), '{}'),
            message_count = (select count(*)::int from live),
-           preview = coalesce((select left(text, 280) from live where direction = 'in' order by created_at desc limit 1), ''),
+           preview = coalesce((select text from live where direction = 'in' order by created_at desc limit 1), ''),
            last_message_at = coalesce((select max(created_at) from live), last_message_at),
            status = case when $2 and status in ('pending', 'snoozed', 'resolved') then 'open' else status end,
            updated_at = now(),
