@@ -59,11 +59,12 @@ export function buildCli(): Command {
     })
 
   program.command('bench')
-    .description('benchmarks: ingest')
-    .argument('<name>', 'ingest')
+    .description('benchmarks: ingest (whole pipeline vs batched insert), triage (enrichment vs VADER), listening (compiled rules vs naive)')
+    .argument('<name>', 'ingest, triage or listening')
     .option('-n, --messages <n>', 'messages to push', '100000')
+    .option('--rules <n>', 'listening rules (listening bench)', '1000')
     .option('--json', 'print figures as JSON')
-    .action(async (name: string, opts: { messages: string; json?: boolean }) => {
+    .action(async (name: string, opts: { messages: string; json?: boolean; rules?: string }) => {
       const { benchCommand } = await import('./bench.ts')
       await benchCommand(name, opts)
     })
