@@ -9,6 +9,7 @@ import type { NormalizedMessage } from '../core/model.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 import type { Queries } from '../store/index.ts'
 import type { ListeningOutcome } from './listening.ts'
+import type { StoredMessageRef } from '../store/queries/messages.ts'
 import { upsertIdentity } from '../store/queries/identities.ts'
 import type { Sql } from '../store/db.ts'
 
@@ -21,11 +22,47 @@ export interface Applied {
   reopen: boolean
 }
 
+/**
+ * What a transaction knows of stored messages: prefetched for the whole batch in one query, then
+ * kept current as the batch inserts, updates and deletes. `undefined` = not known, ask the store.
+ */
+export class KnownMessages {
+  private readonly byKey = new Map<string, StoredMessageRef | null>()
+
+  private static key(channel: string, externalId: string): string {
+    return `${channel}\u0000${externalId}`
+  }
+
+  /** Loads the batch's messages and parents, per workspace and channel, in one query each. */
+  static async prefetch(tx: Queries, wanted: { workspaceId: string; channel: string; externalIds: string[] }[]): Promise<KnownMessages> {
+    const known = new KnownMessages()
+    for (const w of wanted) {
+      const found = await tx.messages.byExternalIds(w.workspaceId, w.channel, w.externalIds)
+      for (const id of w.externalIds) known.byKey.set(`${w.workspaceId}\u0000${KnownMessages.key(w.channel, id)}`, found.get(id) ?? null)
+    }
+    return known
+  }
+
+  async get(tx: Queries, workspaceId: string, channel: string, externalId: string): Promise<StoredMessageRef | null> {
+    const k = `${workspaceId}\u0000${KnownMessages.key(channel, externalId)}`
+    const hit = this.byKey.get(k)
+    if (hit !== undefined) return hit
+    const ref = await tx.messages.byExternalId(workspaceId, channel, externalId)
+    this.byKey.set(k, ref)
+    return ref
+  }
+
+  set(workspaceId: string, channel: string, externalId: string, ref: StoredMessageRef): void {
+    this.byKey.set(`${workspaceId}\u0000${KnownMessages.key(channel, externalId)}`, ref)
+  }
+}
+
 export interface ApplyContext {
   workspaceId: string
   defaultQueueId: string | null
   /** When we received the unit: engagement snapshots are stamped with it. */
   seenAt: Date
+  known: KnownMessages
 }
 
 export interface ApplyInput {
@@ -37,11 +74,12 @@ export interface ApplyInput {
 }
 
 export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext, { msg, triage, listening, openSource }: ApplyInput): Promise<Applied> {
-  const existing = await tx.messages.byExternalId(ctx.workspaceId, msg.channel, msg.externalId)
+  const existing = await ctx.known.get(tx, ctx.workspaceId, msg.channel, msg.externalId)
   const change = decideChange(existing, msg)
   if (change === 'duplicate' || change === 'ignore') return { change, conversationId: existing?.conversationId ?? null, conversationCreated: false, reopen: false }
   if (change === 'delete') {
     await tx.messages.markDeleted(existing!.id)
+    ctx.known.set(ctx.workspaceId, msg.channel, msg.externalId, { ...existing!, deleted: true })
     return { change, conversationId: existing!.conversationId, conversationCreated: false, reopen: false }
   }
 
@@ -65,11 +103,12 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
 
   if (change === 'update') {
     await tx.messages.update(existing!.id, msg, triage, priority, existing!.text !== msg.text, listening.matches, history)
+    ctx.known.set(ctx.workspaceId, msg.channel, msg.externalId, { ...existing!, text: msg.text, engagement: msg.engagement ?? existing!.engagement, engagementHistory: history })
     return { change, conversationId: existing!.conversationId, conversationCreated: false, reopen: false }
   }
 
   const parent = msg.threadExternalId === null && msg.parentExternalId !== null
-    ? await tx.messages.byExternalId(ctx.workspaceId, msg.channel, msg.parentExternalId)
+    ? await ctx.known.get(tx, ctx.workspaceId, msg.channel, msg.parentExternalId)
     : null
   const threadKey = threadKeyOf(msg, parent?.threadKey ?? null)
   if (openSource && listening.listening && listening.matches.length === 0 && msg.direction === 'in'
@@ -84,7 +123,10 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     queueId: ctx.defaultQueueId,
     at: msg.createdAt,
   })
-  await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, triage, priority, listeningMatches: listening.matches, engagementHistory: history })
+  const id = await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, triage, priority, listeningMatches: listening.matches, engagementHistory: history })
+  ctx.known.set(ctx.workspaceId, msg.channel, msg.externalId, {
+    id, conversationId: conversation.id, text: msg.text, engagement: msg.engagement, deleted: false, threadKey, engagementHistory: history,
+  })
   if (conversation.created && ctx.defaultQueueId !== null) {
     await tx.assignments.record({
       workspaceId: ctx.workspaceId, conversationId: conversation.id, queueId: ctx.defaultQueueId, agentId: null,
@@ -96,5 +138,5 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
 
 /** Recomputes each touched conversation once, after all of a transaction's messages are in. */
 export async function refreshConversations(tx: Queries, touched: Map<string, boolean>): Promise<void> {
-  for (const [conversationId, reopen] of touched) await tx.conversations.refresh(conversationId, reopen)
+  await tx.conversations.refreshMany([...touched.keys()], [...touched].filter(([, reopen]) => reopen).map(([id]) => id))
 }

@@ -8,7 +8,7 @@ import { channelByName } from '../channels/index.ts'
 import type { NormalizedMessage } from '../core/model.ts'
 import type { Queries, Store } from '../store/index.ts'
 import type { InboundRow } from '../store/queries/inbound.ts'
-import { applyMessage, refreshConversations, type Applied } from './apply.ts'
+import { applyMessage, KnownMessages, refreshConversations, type Applied } from './apply.ts'
 import { triageMessage } from './triage.ts'
 import { createListeningCache } from './listening.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
@@ -56,6 +56,22 @@ function parseRow(row: InboundRow): Parsed {
   return result.ok ? { row, messages: result.messages.map((msg) => ({ msg, triage: triageMessage(msg) })), skipped: result.skipped } : { row, reason: result.reason, detail: result.detail }
 }
 
+/** The external ids a batch will look up (its messages and their parents), grouped by workspace and channel. */
+function wantedMessages(parsed: Parsed[]): { workspaceId: string; channel: string; externalIds: string[] }[] {
+  const groups = new Map<string, { workspaceId: string; channel: string; ids: Set<string> }>()
+  for (const p of parsed) {
+    if (!('messages' in p)) continue
+    for (const { msg } of p.messages) {
+      const key = `${p.row.workspaceId}\u0000${msg.channel}`
+      const group = groups.get(key) ?? { workspaceId: p.row.workspaceId, channel: msg.channel, ids: new Set<string>() }
+      groups.set(key, group)
+      group.ids.add(msg.externalId)
+      if (msg.parentExternalId !== null) group.ids.add(msg.parentExternalId)
+    }
+  }
+  return [...groups.values()].map((g) => ({ workspaceId: g.workspaceId, channel: g.channel, externalIds: [...g.ids] }))
+}
+
 function emptyOutcome(row: InboundRow): UnitOutcome {
   return { inboundId: row.id, origin: row.origin, rejected: null, inserted: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, unmatched: 0 }
 }
@@ -87,10 +103,12 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
   async function processClaim(claim: { ids?: string[]; olderThanMs?: number }, limit: number) {
     return store.transaction(async (tx) => {
       const rows = await tx.inbound.claim({ ...claim, limit })
+      const parsedRows = rows.map(parseRow)
+      const known = await KnownMessages.prefetch(tx, wantedMessages(parsedRows))
       const outcomes: UnitOutcome[] = []
       const events = new Map<string, ConversationEvent>()
       const touched = new Map<string, boolean>()
-      for (const parsed of rows.map(parseRow)) {
+      for (const parsed of parsedRows) {
         const outcome = emptyOutcome(parsed.row)
         outcomes.push(outcome)
         if ('reason' in parsed) {
@@ -100,7 +118,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           continue
         }
         outcome.skipped += parsed.skipped
-        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt }
+        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known }
         const openSource = channelByName(parsed.row.channel)?.openListening ?? false
         let unmatched = 0
         for (const { msg, triage } of parsed.messages) {

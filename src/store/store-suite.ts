@@ -87,6 +87,37 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; cle
       expect(events.some((e) => e.conversationId === convo.id && e.type === 'conversation.created')).toBe(true)
     })
 
+    it('processes a batch in arrival order across a power of ten in ids (numeric, not text, order)', async () => {
+      // ids 9 and 10 sort the other way round as text; push the log past a power of ten first
+      await store.db.query("select setval(pg_get_serial_sequence('inbound_log', 'id'), 99998)")
+      const fay = did(30)
+      const summary = await ingest([
+        jetstreamPost({ did: fay, rkey: '3order000001', text: 'first version' }),
+        jetstreamPost({ did: fay, rkey: '3order000001', text: 'second version', operation: 'update' }),
+        jetstreamPost({ did: fay, rkey: '3order000001', text: 'third version', operation: 'update' }),
+      ])
+      expect(summary).toMatchObject({ ingested: 1, updated: 2 })
+      const { rows } = await store.db.query<{ text: string }>('select text from message where external_id = $1', [postUri(fay, '3order000001')])
+      expect(rows[0]!.text).toBe('third version')
+      for (let i = 0; i < 12; i++) await store.audit.record({ workspaceId: ws.id, actor: 'test', action: `step.${i}`, targetType: 't', targetId: String(i) })
+      expect((await store.audit.list(ws.id, 3)).map((e) => e.action)).toEqual(['step.11', 'step.10', 'step.9'])
+    })
+
+    it('dedupes, edits and threads within one batch too', async () => {
+      const erin = did(9)
+      const post = jetstreamPost({ did: erin, rkey: '3batch000001', text: 'my Northwind bag never arrived' })
+      const summary = await ingest([
+        post,
+        post,
+        jetstreamPost({ did: did(10), rkey: '3batch000002', text: 'same for me', reply: { rootRkey: '3batch000001', rootDid: erin } }),
+        jetstreamPost({ did: erin, rkey: '3batch000001', text: 'my Northwind bag never arrived. day 3', operation: 'update' }),
+        jetstreamDelete(did(10), '3batch000002'),
+      ])
+      expect(summary).toMatchObject({ ingested: 2, duplicates: 1, updated: 1, deleted: 1, rejected: [] })
+      const convo = (await store.conversations.list(ws.id, {}, 'recent', 200, null)).items.find((c) => c.threadKey === postUri(erin, '3batch000001'))!
+      expect(convo).toMatchObject({ messageCount: 1, preview: 'my Northwind bag never arrived. day 3' })
+    })
+
     it('applies edits and deletes to the stored message and the conversation', async () => {
       const carol = did(3)
       await ingest([jetstreamPost({ did: carol, rkey: '3edit0000001', text: 'where is my refund?' })])

@@ -51,9 +51,12 @@ export function jetstreamLike(did: string, rkey: string): string {
   })
 }
 
-/** A did:plc with a 24-character base32 suffix derived from n. */
+/** A distinct did:plc for each n, with a 24-character base32 (a–z, 2–7) suffix. */
 export function did(n: number): string {
-  return `did:plc:${n.toString(32).padStart(24, 'a').replace(/[^a-z2-7]/g, 'a')}`
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567'
+  let suffix = ''
+  for (let v = n; suffix.length < 24; v = Math.floor(v / 32)) suffix = alphabet[v % 32] + suffix
+  return `did:plc:${suffix}`
 }
 
 /** An X API v2 filtered-stream line (data + includes.users), as documented for GET /2/tweets/search/stream. */

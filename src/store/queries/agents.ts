@@ -76,7 +76,7 @@ export function auditQueries(sql: Sql) {
     async list(workspaceId: string, limit: number) {
       const { rows } = await sql.query<{ id: string; actor: string; action: string; target_type: string; target_id: string; detail: Record<string, unknown>; created_at: Date }>(
         `select id::text as id, actor, action, target_type, target_id, detail, created_at from audit_log
-         where workspace_id = $1 order by id desc limit $2`,
+         where workspace_id = $1 order by audit_log.id desc limit $2`,
         [workspaceId, limit],
       )
       return rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, targetType: r.target_type, targetId: r.target_id, detail: r.detail, createdAt: new Date(r.created_at).toISOString() }))

@@ -162,28 +162,57 @@ export function conversationQueries(sql: Sql) {
     },
     /** Recomputes what the inbox shows from the conversation's messages; reopens it on a new customer message. */
     async refresh(id: string, reopen: boolean): Promise<void> {
+      await this.refreshMany([id], reopen ? [id] : [])
+    },
+    /**
+     * One statement for every conversation a batch touched: priority and reasons (or the agent's override),
+     * triage summary, counts, preview; conversations in `reopenIds` reopen if pending, snoozed or resolved.
+     */
+    async refreshMany(ids: string[], reopenIds: string[]): Promise<void> {
+      if (ids.length === 0) return
       await sql.query(
-        `with live as (
-                select priority, priority_reasons, sentiment, sentiment_score, intent, lang, risk_flags, direction, created_at, left(text, 280) as text
-                from message where conversation_id = $1 and deleted_at is null),
-              top as (select priority, priority_reasons, sentiment, sentiment_score, intent from live order by priority desc, created_at desc limit 1)
-         update conversation set
-           priority = coalesce(priority_override, (select priority from top), 0),
-           priority_reasons = case when priority_override is null then coalesce((select priority_reasons from top), '[]'::jsonb)
-             else jsonb_build_array(jsonb_build_object('code', 'override', 'label', 'set by an agent', 'points', priority_override)) end,
-           sentiment = (select sentiment from top),
-           sentiment_score = (select sentiment_score from top),
-           intent = (select intent from top),
-           lang = coalesce((select lang from live where direction = 'in' and lang is not null order by created_at limit 1), lang),
-           risk_flags = coalesce((select array_agg(distinct f order by f) from live, unnest(risk_flags) f), '{}'),
-           message_count = (select count(*)::int from live),
-           preview = coalesce((select text from live where direction = 'in' order by created_at desc limit 1), ''),
-           last_message_at = coalesce((select max(created_at) from live), last_message_at),
-           status = case when $2 and status in ('pending', 'snoozed', 'resolved') then 'open' else status end,
+        `with ids as (select unnest($1::uuid[]) as id),
+         live as (
+           select m.conversation_id, m.priority, m.priority_reasons, m.sentiment, m.sentiment_score, m.intent, m.lang, m.risk_flags,
+             m.direction, m.created_at, left(m.text, 280) as text
+           from message m where m.conversation_id = any($1::uuid[]) and m.deleted_at is null),
+         top as (
+           select distinct on (conversation_id) conversation_id, priority, priority_reasons, sentiment, sentiment_score, intent
+           from live order by conversation_id, priority desc, created_at desc),
+         agg as (select conversation_id, count(*)::int as n, max(created_at) as last_at from live group by conversation_id),
+         preview as (
+           select distinct on (conversation_id) conversation_id, text from live where direction = 'in' order by conversation_id, created_at desc),
+         first_lang as (
+           select distinct on (conversation_id) conversation_id, lang from live
+           where direction = 'in' and lang is not null order by conversation_id, created_at),
+         flags as (select conversation_id, array_agg(distinct f order by f) as flags from live, unnest(risk_flags) f group by conversation_id),
+         computed as (
+           select ids.id, top.priority, top.priority_reasons, top.sentiment, top.sentiment_score, top.intent, first_lang.lang,
+             flags.flags, agg.n, agg.last_at, preview.text
+           from ids
+           left join top on top.conversation_id = ids.id
+           left join agg on agg.conversation_id = ids.id
+           left join preview on preview.conversation_id = ids.id
+           left join first_lang on first_lang.conversation_id = ids.id
+           left join flags on flags.conversation_id = ids.id)
+         update conversation c set
+           priority = coalesce(c.priority_override, x.priority, 0),
+           priority_reasons = case when c.priority_override is null then coalesce(x.priority_reasons, '[]'::jsonb)
+             else jsonb_build_array(jsonb_build_object('code', 'override', 'label', 'set by an agent', 'points', c.priority_override)) end,
+           sentiment = x.sentiment,
+           sentiment_score = x.sentiment_score,
+           intent = x.intent,
+           lang = coalesce(x.lang, c.lang),
+           risk_flags = coalesce(x.flags, '{}'),
+           message_count = coalesce(x.n, 0),
+           preview = coalesce(x.text, ''),
+           last_message_at = coalesce(x.last_at, c.last_message_at),
+           status = case when c.id = any($2::uuid[]) and c.status in ('pending', 'snoozed', 'resolved') then 'open' else c.status end,
            updated_at = now(),
-           version = version + 1
-         where id = $1`,
-        [id, reopen],
+           version = c.version + 1
+         from computed x
+         where c.id = x.id`,
+        [ids, reopenIds],
       )
     },
     async get(workspaceId: string, id: string): Promise<ConversationView | null> {

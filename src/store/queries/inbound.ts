@@ -62,7 +62,7 @@ export function inboundQueries(sql: Sql) {
       params.push(opts.limit)
       const { rows } = await sql.query<Row>(
         `select id::text as id, workspace_id, channel, body, origin, received_at from inbound_log
-         where ${where.join(' and ')} order by id limit $${params.length} for update skip locked`,
+         where ${where.join(' and ')} order by inbound_log.id limit $${params.length} for update skip locked`,
         params,
       )
       return rows.map(toInbound)

@@ -26,14 +26,19 @@ export function storableJson(value: unknown): string {
 export function messageQueries(sql: Sql) {
   return {
     async byExternalId(workspaceId: string, channel: string, externalId: string): Promise<StoredMessageRef | null> {
-      const { rows } = await sql.query<{ id: string; conversation_id: string; text: string; engagement: Engagement | null; deleted: boolean; thread_key: string; engagement_history: EngagementSnapshot[] }>(
-        `select m.id, m.conversation_id, m.text, m.engagement, m.deleted_at is not null as deleted, c.thread_key, m.engagement_history
+      return (await this.byExternalIds(workspaceId, channel, [externalId])).get(externalId) ?? null
+    },
+    /** The stored state of many messages at once (a batch's messages and their parents), by external id. */
+    async byExternalIds(workspaceId: string, channel: string, externalIds: string[]): Promise<Map<string, StoredMessageRef>> {
+      const { rows } = await sql.query<{ external_id: string; id: string; conversation_id: string; text: string; engagement: Engagement | null; deleted: boolean; thread_key: string; engagement_history: EngagementSnapshot[] }>(
+        `select m.external_id, m.id, m.conversation_id, m.text, m.engagement, m.deleted_at is not null as deleted, c.thread_key, m.engagement_history
          from message m join conversation c on c.id = m.conversation_id
-         where m.workspace_id = $1 and m.channel = $2 and m.external_id = $3`,
-        [workspaceId, channel, externalId],
+         where m.workspace_id = $1 and m.channel = $2 and m.external_id = any($3::text[])`,
+        [workspaceId, channel, externalIds.map(storableText)],
       )
-      const r = rows[0]
-      return r ? { id: r.id, conversationId: r.conversation_id, text: r.text, engagement: r.engagement, deleted: r.deleted, threadKey: r.thread_key, engagementHistory: r.engagement_history } : null
+      return new Map(rows.map((r) => [r.external_id, {
+        id: r.id, conversationId: r.conversation_id, text: r.text, engagement: r.engagement, deleted: r.deleted, threadKey: r.thread_key, engagementHistory: r.engagement_history,
+      }]))
     },
     async insert(m: { workspaceId: string; conversationId: string; identityId: string | null; msg: NormalizedMessage; triage: TriageFacts; priority: Priority; listeningMatches: string[]; engagementHistory: EngagementSnapshot[] }): Promise<string> {
       const { msg, triage } = m
