@@ -10,6 +10,7 @@ import type { TriageFacts } from '../core/triage-facts.ts'
 import type { Queries } from '../store/index.ts'
 import type { ListeningOutcome } from './listening.ts'
 import type { StoredMessageRef } from '../store/queries/messages.ts'
+import type { NewAssignment } from '../store/queries/agents.ts'
 import { upsertIdentity } from '../store/queries/identities.ts'
 import type { Sql } from '../store/db.ts'
 
@@ -63,6 +64,8 @@ export interface ApplyContext {
   /** When we received the unit: engagement snapshots are stamped with it. */
   seenAt: Date
   known: KnownMessages
+  /** Routing decisions of the batch, written in one statement before commit. */
+  assignments: NewAssignment[]
 }
 
 export interface ApplyInput {
@@ -128,7 +131,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     id, conversationId: conversation.id, text: msg.text, engagement: msg.engagement, deleted: false, threadKey, engagementHistory: history,
   })
   if (conversation.created && ctx.defaultQueueId !== null) {
-    await tx.assignments.record({
+    ctx.assignments.push({
       workspaceId: ctx.workspaceId, conversationId: conversation.id, queueId: ctx.defaultQueueId, agentId: null,
       reason: 'default queue: no routing rule yet', actor: 'pipeline',
     })

@@ -8,6 +8,7 @@ import { channelByName } from '../channels/index.ts'
 import type { NormalizedMessage } from '../core/model.ts'
 import type { Queries, Store } from '../store/index.ts'
 import type { InboundRow } from '../store/queries/inbound.ts'
+import type { NewAssignment } from '../store/queries/agents.ts'
 import { applyMessage, KnownMessages, refreshConversations, type Applied } from './apply.ts'
 import { triageMessage } from './triage.ts'
 import { createListeningCache } from './listening.ts'
@@ -105,6 +106,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       const rows = await tx.inbound.claim({ ...claim, limit })
       const parsedRows = rows.map(parseRow)
       const known = await KnownMessages.prefetch(tx, wantedMessages(parsedRows))
+      const assignments: NewAssignment[] = []
       const outcomes: UnitOutcome[] = []
       const events = new Map<string, ConversationEvent>()
       const touched = new Map<string, boolean>()
@@ -118,7 +120,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           continue
         }
         outcome.skipped += parsed.skipped
-        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known }
+        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known, assignments }
         const openSource = channelByName(parsed.row.channel)?.openListening ?? false
         let unmatched = 0
         for (const { msg, triage } of parsed.messages) {
@@ -140,6 +142,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         }
         await tx.listening.countDropped(ctx.workspaceId, parsed.row.channel, unmatched)
       }
+      await tx.assignments.recordMany(assignments)
       await refreshConversations(tx, touched)
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
       return { outcomes, events: [...events.values()] }

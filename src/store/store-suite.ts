@@ -81,6 +81,8 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; cle
       expect(convo.priorityReasons.map((r) => r.label)).toContain('negative complaint')
       expect(convo.riskFlags).toEqual(['churn'])
       expect(convo.queue?.name).toBe('Inbox')
+      const routed = await store.db.query<{ reason: string; actor: string }>('select reason, actor from assignment where conversation_id = $1', [convo.id])
+      expect(routed.rows).toEqual([{ reason: 'default queue: no routing rule yet', actor: 'pipeline' }])
       const messages = await listConversationMessages(store.db, convo.id, 10)
       expect(messages.map((m) => m.externalId)).toEqual([postUri(alice, '3root0000001'), postUri(bob, '3reply000001')])
       expect(messages[1]!.parentExternalId).toBe(postUri(alice, '3root0000001'))

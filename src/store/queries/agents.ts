@@ -54,12 +54,27 @@ export function queueQueries(sql: Sql) {
   }
 }
 
+export interface NewAssignment {
+  workspaceId: string
+  conversationId: string
+  queueId: string | null
+  agentId: string | null
+  reason: string
+  actor: string
+}
+
 export function assignmentQueries(sql: Sql) {
   return {
-    async record(a: { workspaceId: string; conversationId: string; queueId: string | null; agentId: string | null; reason: string; actor: string }): Promise<void> {
+    async record(a: NewAssignment): Promise<void> {
+      await this.recordMany([a])
+    },
+    async recordMany(list: NewAssignment[]): Promise<void> {
+      if (list.length === 0) return
       await sql.query(
-        'insert into assignment (workspace_id, conversation_id, queue_id, agent_id, reason, actor) values ($1, $2, $3, $4, $5, $6)',
-        [a.workspaceId, a.conversationId, a.queueId, a.agentId, a.reason, a.actor],
+        `insert into assignment (workspace_id, conversation_id, queue_id, agent_id, reason, actor)
+         select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[])`,
+        [list.map((a) => a.workspaceId), list.map((a) => a.conversationId), list.map((a) => a.queueId), list.map((a) => a.agentId),
+          list.map((a) => a.reason), list.map((a) => a.actor)],
       )
     },
   }
