@@ -11,7 +11,8 @@ import type { Queries } from '../store/index.ts'
 import type { ListeningOutcome } from './listening.ts'
 import type { StoredMessageRef } from '../store/queries/messages.ts'
 import type { NewAssignment } from '../store/queries/agents.ts'
-import { upsertIdentity } from '../store/queries/identities.ts'
+import { upsertIdentity, type IdentityRef } from '../store/queries/identities.ts'
+import { storableText } from '../store/queries/inbound.ts'
 import type { Sql } from '../store/db.ts'
 
 export interface Applied {
@@ -64,6 +65,8 @@ export interface ApplyContext {
   /** When we received the unit: engagement snapshots are stamped with it. */
   seenAt: Date
   known: KnownMessages
+  /** The batch's authors, upserted up front: key `${channel}\u0000${externalUserId}`. */
+  identities: Map<string, IdentityRef>
   /** Routing decisions of the batch, written in one statement before commit. */
   assignments: NewAssignment[]
 }
@@ -86,7 +89,8 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     return { change, conversationId: existing!.conversationId, conversationCreated: false, reopen: false }
   }
 
-  const identity = msg.author === null ? null : await upsertIdentity(tx.sql, ctx.workspaceId, msg.channel, msg.author)
+  const identity = msg.author === null ? null
+    : ctx.identities.get(`${msg.channel}\u0000${storableText(msg.author.externalUserId)}`) ?? await upsertIdentity(tx.sql, ctx.workspaceId, msg.channel, msg.author)
   const history = msg.engagement === null
     ? existing?.engagementHistory ?? []
     : appendSnapshot(existing?.engagementHistory ?? [], snapshotOf(msg.engagement, ctx.seenAt))

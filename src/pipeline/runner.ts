@@ -9,9 +9,12 @@ import type { NormalizedMessage } from '../core/model.ts'
 import type { Queries, Store } from '../store/index.ts'
 import type { InboundRow } from '../store/queries/inbound.ts'
 import type { NewAssignment } from '../store/queries/agents.ts'
+import { upsertIdentities, type IdentityRef } from '../store/queries/identities.ts'
+import type { Sql } from '../store/db.ts'
+import type { Author, ChannelName } from '../core/model.ts'
 import { applyMessage, KnownMessages, refreshConversations, type Applied } from './apply.ts'
 import { triageMessage } from './triage.ts'
-import { createListeningCache } from './listening.ts'
+import { createListeningCache, type ListeningOutcome } from './listening.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 
 export interface UnitOutcome {
@@ -73,6 +76,29 @@ function wantedMessages(parsed: Parsed[]): { workspaceId: string; channel: strin
   return [...groups.values()].map((g) => ({ workspaceId: g.workspaceId, channel: g.channel, externalIds: [...g.ids] }))
 }
 
+/** Upserts every author the batch will need (skipping deletes), per workspace and channel, keyed `${channel}\u0000${externalUserId}`. */
+async function upsertBatchAuthors(tx: Queries & { sql: Sql }, parsed: Parsed[], wanted: (msg: NormalizedMessage, channel: string) => boolean): Promise<Map<string, Map<string, IdentityRef>>> {
+  const groups = new Map<string, { workspaceId: string; channel: ChannelName; authors: Author[] }>()
+  for (const p of parsed) {
+    if (!('messages' in p)) continue
+    for (const { msg } of p.messages) {
+      if (msg.author === null || msg.op === 'delete' || !wanted(msg, p.row.channel)) continue
+      const key = `${p.row.workspaceId}\u0000${msg.channel}`
+      const group = groups.get(key) ?? { workspaceId: p.row.workspaceId, channel: msg.channel, authors: [] }
+      groups.set(key, group)
+      group.authors.push(msg.author)
+    }
+  }
+  const out = new Map<string, Map<string, IdentityRef>>()
+  for (const g of groups.values()) {
+    const refs = await upsertIdentities(tx.sql, g.workspaceId, g.channel, g.authors)
+    const forWorkspace = out.get(g.workspaceId) ?? new Map<string, IdentityRef>()
+    out.set(g.workspaceId, forWorkspace)
+    for (const [externalUserId, ref] of refs) forWorkspace.set(`${g.channel}\u0000${externalUserId}`, ref)
+  }
+  return out
+}
+
 function emptyOutcome(row: InboundRow): UnitOutcome {
   return { inboundId: row.id, origin: row.origin, rejected: null, inserted: 0, updated: 0, duplicates: 0, deleted: 0, skipped: 0, unmatched: 0 }
 }
@@ -107,6 +133,17 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       const parsedRows = rows.map(parseRow)
       const known = await KnownMessages.prefetch(tx, wantedMessages(parsedRows))
       const assignments: NewAssignment[] = []
+      // Listening first: the authors of posts no rule wants are not worth an identity (unless their post joins a thread, then apply upserts it alone).
+      const listened = new Map<NormalizedMessage, ListeningOutcome>()
+      for (const p of parsedRows) {
+        if ('reason' in p) continue
+        for (const { msg, triage } of p.messages) listened.set(msg, await listeningCache.listen(tx, p.row.workspaceId, msg, triage))
+      }
+      const wanted = (msg: NormalizedMessage, channel: string) => {
+        const l = listened.get(msg)
+        return !(channelByName(channel)?.openListening === true && l !== undefined && l.listening && l.matches.length === 0)
+      }
+      const identitiesByWorkspace = await upsertBatchAuthors(tx, parsedRows, wanted)
       const outcomes: UnitOutcome[] = []
       const events = new Map<string, ConversationEvent>()
       const touched = new Map<string, boolean>()
@@ -120,11 +157,11 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           continue
         }
         outcome.skipped += parsed.skipped
-        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known, assignments }
+        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known, assignments, identities: identitiesByWorkspace.get(parsed.row.workspaceId) ?? new Map() }
         const openSource = channelByName(parsed.row.channel)?.openListening ?? false
         let unmatched = 0
         for (const { msg, triage } of parsed.messages) {
-          const listening = await listeningCache.listen(tx, ctx.workspaceId, msg, triage)
+          const listening = listened.get(msg) ?? (await listeningCache.listen(tx, ctx.workspaceId, msg, triage))
           const applied = await applyMessage(tx, ctx, { msg, triage, listening, openSource })
           if (applied.change === 'unmatched') unmatched++
           count(outcome, applied)

@@ -225,6 +225,8 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; cle
       const messages = await listConversationMessages(store.db, convo!.id, 10)
       expect(messages.map((m) => m.listeningMatches)).toEqual([[rule!.id], []])
       expect(await store.listening.dropped(brand.id)).toEqual([{ channel: 'bluesky', day: expect.any(String), dropped: 1 }])
+      const strangers = await store.db.query('select 1 from identity where workspace_id = $1 and external_user_id = $2', [brand.id, did(22)])
+      expect(strangers.rows).toEqual([]) // a dropped post leaves no contact behind
     })
 
     it('raises priority as a post takes off, with velocity and forecast in the reasons', async () => {
