@@ -89,6 +89,19 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     return { change, conversationId: existing!.conversationId, conversationCreated: false, reopen: false }
   }
 
+  // A new post: its thread, and whether listening wants it at all (decided before anything is written for it).
+  let threadKey = existing?.threadKey ?? msg.externalId
+  if (change === 'insert') {
+    const parent = msg.threadExternalId === null && msg.parentExternalId !== null
+      ? await ctx.known.get(tx, ctx.workspaceId, msg.channel, msg.parentExternalId)
+      : null
+    threadKey = threadKeyOf(msg, parent?.threadKey ?? null)
+    if (openSource && listening.listening && listening.matches.length === 0 && msg.direction === 'in'
+      && !(await tx.conversations.existsForThread(ctx.workspaceId, msg.channel, threadKey))) {
+      return { change: 'unmatched', conversationId: null, conversationCreated: false, reopen: false }
+    }
+  }
+
   const identity = msg.author === null ? null
     : ctx.identities.get(`${msg.channel}\u0000${storableText(msg.author.externalUserId)}`) ?? await upsertIdentity(tx.sql, ctx.workspaceId, msg.channel, msg.author)
   const history = msg.engagement === null
@@ -114,14 +127,6 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     return { change, conversationId: existing!.conversationId, conversationCreated: false, reopen: false }
   }
 
-  const parent = msg.threadExternalId === null && msg.parentExternalId !== null
-    ? await ctx.known.get(tx, ctx.workspaceId, msg.channel, msg.parentExternalId)
-    : null
-  const threadKey = threadKeyOf(msg, parent?.threadKey ?? null)
-  if (openSource && listening.listening && listening.matches.length === 0 && msg.direction === 'in'
-    && !(await tx.conversations.existsForThread(ctx.workspaceId, msg.channel, threadKey))) {
-    return { change: 'unmatched', conversationId: null, conversationCreated: false, reopen: false }
-  }
   const conversation = await tx.conversations.upsertForThread({
     workspaceId: ctx.workspaceId,
     channel: msg.channel,
