@@ -21,8 +21,8 @@ describe('bench ingest end to end (PGlite + in-process bus)', () => {
   it('pushes 300 messages through the whole pipeline and reports sane figures', async () => {
     const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('earshot-bench-')))
     const progress: string[] = []
-    // env {}: the embedded store and memory bus, whatever DATABASE_URL / NATS_URL the test run has.
-    const r = await runIngestBench({ messages: 300, env: {}, batchLines: 100, backlogMax: 200, profile: true, progress: (l) => progress.push(l) })
+    // PGlite and the memory bus, whatever DATABASE_URL / NATS_URL the test run has (fast, in process).
+    const r = await runIngestBench({ messages: 300, env: { EARSHOT_STORE: 'pglite' }, batchLines: 100, backlogMax: 200, profile: true, progress: (l) => progress.push(l) })
 
     expect(r.backend).toEqual({ store: 'pglite', bus: 'memory', store_in_process: true })
     expect(r.path).toBe('ingestLater')
