@@ -1,13 +1,11 @@
 // The agent app in a real browser against a real server (`earshot serve` with the demo workspace):
 // the prioritised inbox, a live arrival without reload, the conversation view (correct, resolve),
 // and the listening-rule editor's positioned error. Screenshots go to screenshots/.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServerProcess, type ServerProcess } from '../src/testing/server-process.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const chromiumPath = '/usr/bin/chromium'
@@ -18,16 +16,6 @@ const shots = join(root, 'screenshots')
 const stepTimeoutMs = 20_000
 
 if (!hasChromium) console.warn(`[e2e] skipping the browser tests: ${chromiumPath} is missing (apt-get install chromium)`)
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address()
-      if (address === null || typeof address === 'string') return rej(new Error('no port'))
-      s.close(() => res(address.port))
-    })
-  })
-}
 
 /** A Bluesky Jetstream v1 `commit` line for a new post, as the relay sends it. */
 function jetstreamPost(text: string, rkey: string): string {
@@ -48,37 +36,16 @@ function jetstreamPost(text: string, rkey: string): string {
 }
 
 describe.skipIf(!hasChromium)('agent app in Chromium', () => {
-  let server: ChildProcess
+  let server: ServerProcess
   let url = ''
-  let dataDir = ''
-  let output = ''
   let browser: Browser
   let page: Page
 
   beforeAll(async () => {
     expect(existsSync(join(root, 'web/dist/index.html')), 'web/dist is built by the global setup').toBe(true)
     mkdirSync(shots, { recursive: true })
-    dataDir = mkdtempSync(join(tmpdir(), 'earshot-browser-'))
-    const port = await freePort()
-    url = `http://127.0.0.1:${port}`
-    server = spawn(process.execPath, [join(root, 'bin/earshot.js'), 'serve', '--port', String(port), '--data-dir', dataDir, '--store', 'pglite'], {
-      cwd: root,
-      env: { ...process.env, EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    server.stdout!.on('data', (d) => (output += String(d)))
-    server.stderr!.on('data', (d) => (output += String(d)))
-    const deadline = Date.now() + 90_000
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`server exited: ${output}`)
-      try {
-        if ((await fetch(`${url}/readyz`)).ok) break
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`server not ready: ${output}`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
+    server = await startServerProcess({ args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20' } })
+    url = server.url
     const agent = await fetch(`${url}/api/v1/agents?workspace=demo`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -88,16 +55,12 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true })
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     page.setDefaultTimeout(stepTimeoutMs)
-    page.on('pageerror', (e) => { output += `\n[pageerror] ${e.message}` })
+    page.on('pageerror', (e) => console.warn(`[pageerror] ${e.message}`))
   })
 
   afterAll(async () => {
     await browser?.close()
-    if (server !== undefined && server.exitCode === null) {
-      server.kill('SIGTERM')
-      await new Promise((r) => server.once('exit', r))
-    }
-    if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true })
+    await server?.stop()
   })
 
   const marker = `e2e${Date.now().toString(36)}`

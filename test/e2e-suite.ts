@@ -1,69 +1,35 @@
 // End to end, as a user runs it: `earshot serve` as its own process, `earshot ingest` from the CLI,
 // then the conversations through REST and the live WebSocket; demo traffic arrives through the bus.
-import { spawn, type ChildProcess, execFile } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { did, jetstreamPost } from '../src/testing/payloads.ts'
+import { earshotBin, startServerProcess, type ServerProcess } from '../src/testing/server-process.ts'
 import { fixturePath, hasSharedFixtures, sharedSkipMessage } from '../src/testing/shared.ts'
 
 const run = promisify(execFile)
-const bin = resolve(import.meta.dirname, '../bin/earshot.js')
 const token = 'e2e-admin-token'
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net')
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => res(port))
-    })
-  })
-}
 
 export function e2eSuite(name: string, env: Record<string, string>): void {
   describe(`end to end: ${name}`, () => {
-    let server: ChildProcess
+    let server: ServerProcess
     let url: string
     let dataDir: string
-    let output = ''
 
-    const earshot = (args: string[]) => run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 120_000 })
+    const earshot = (args: string[]) => run(process.execPath, [earshotBin, ...args], { env: { ...process.env, ...env }, timeout: 120_000 })
     const get = async (path: string) => (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>
 
     beforeAll(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-'))
-      chmodSync(dataDir, 0o755) // as root, the embedded PostgreSQL server runs as 'postgres' and must reach it
-      const port = await freePort()
-      url = `http://127.0.0.1:${port}`
-      server = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data-dir', dataDir], {
-        env: { ...process.env, ...env, EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      server.stdout!.on('data', (d) => (output += String(d)))
-      server.stderr!.on('data', (d) => (output += String(d)))
-      const deadline = Date.now() + 90_000
-      for (;;) {
-        if (server.exitCode !== null) throw new Error(`server exited: ${output}`)
-        try {
-          if ((await fetch(`${url}/readyz`)).ok) break
-        } catch {
-          // not listening yet
-        }
-        if (Date.now() > deadline) throw new Error(`server not ready: ${output}`)
-        await new Promise((r) => setTimeout(r, 200))
-      }
+      server = await startServerProcess({ env: { ...env, EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20' } })
+      url = server.url
+      dataDir = server.dataDir
     }, 120_000)
 
     afterAll(async () => {
-      if (server !== undefined && server.exitCode === null) {
-        server.kill('SIGTERM')
-        await new Promise((r) => server.once('exit', r))
-      }
-      rmSync(dataDir, { recursive: true, force: true })
+      await server?.stop()
     })
 
     async function ingestAndCheck(channel: string, file: string) {
@@ -88,7 +54,7 @@ export function e2eSuite(name: string, env: Record<string, string>): void {
         jetstreamPost({ did: did(12), rkey: '3e2e00000002', text: 'does Northwind allow pets in the cabin?' }),
         '{"broken": ',
       ].join('\n'))
-      expect(output).not.toContain('using PGlite instead') // the default store really ran, no fallback
+      expect(server.output()).not.toContain('using PGlite instead') // the default store really ran, no fallback
       const { stdout } = await earshot(['ingest', '--channel', 'bluesky', file, '--server', url, '--token', token])
       expect(stdout).toContain('ingested 2')
       expect(stdout).toContain('rejected line 3: MALFORMED_JSON')
