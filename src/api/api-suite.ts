@@ -176,6 +176,18 @@ export function apiSuite(name: string, start: () => Promise<TestServer>): void {
       expect(unpinned.json).toMatchObject({ priority: corrected.json.conversation.priority, priorityReasons: corrected.json.conversation.priorityReasons })
     })
 
+    it('weighs priority contributions per workspace for new messages', async () => {
+      expect((await call('GET', '/api/v1/settings/priority-weights', { token: otherToken })).json).toEqual({ weights: {} })
+      expect((await call('PUT', '/api/v1/settings/priority-weights', { token: otherToken, body: { weights: { intent: 9 } } })).status).toBe(400)
+      expect((await call('PUT', '/api/v1/settings/priority-weights', { token: otherToken, body: { weights: { mood: 1 } } })).status).toBe(400)
+      const set = await call('PUT', '/api/v1/settings/priority-weights', { token: otherToken, body: { weights: { intent: 2, public: 0 } } })
+      expect(set.json).toEqual({ weights: { intent: 2, public: 0 } })
+      await call('POST', '/api/v1/ingest/bluesky', { token: otherToken, body: jetstreamPost({ did: did(40), rkey: '3weights0001', text: 'my Contoso bill is wrong again and nobody answers. switching to another carrier' }) })
+      const [c] = (await call('GET', '/api/v1/conversations', { token: otherToken })).json.items
+      expect(c.priorityReasons.find((r: { code: string }) => r.code === 'intent').points).toBe(60)
+      expect(c.priorityReasons.some((r: { code: string }) => r.code === 'public')).toBe(false)
+    })
+
     it('refuses an invalid listening rule with the position of the error, and keeps valid ones', async () => {
       const bad = await call('POST', '/api/v1/listening-rules', { token: agentToken, body: { name: 'broken', query: 'northwind AND (delay OR' } })
       expect(bad.status).toBe(400)

@@ -15,6 +15,7 @@ import { conversationRoutes } from './routes/conversations.ts'
 import { correctionRoutes } from './routes/corrections.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { listeningRoutes } from './routes/listening.ts'
+import { settingsRoutes } from './routes/settings.ts'
 import { opsRoutes } from './routes/ops.ts'
 import { streamRoutes } from './routes/stream.ts'
 
@@ -79,6 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(ingestRoutes, deps)
     await v1.register(listeningRoutes, deps)
     await v1.register(correctionRoutes, deps)
+    await v1.register(settingsRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

@@ -39,6 +39,14 @@ describe('scorePriority', () => {
     expect(p.reasons.find((r) => r.code === 'velocity')).toEqual({ code: 'velocity', label: 'amplification: 300 reposts in 12 min, forecast 1.1k+', points: 20 })
   })
 
+  it('applies a workspace\'s weights to each contribution, and drops those weighted 0', () => {
+    const facts = { ...base, intent: 'complaint' as const, sentiment: 'negative' as const, followers: 8100 }
+    const weighted = scorePriority(facts, { intent: 0.5, reach: 2, public: 0 })
+    expect(weighted.reasons.map((r) => [r.code, r.points])).toEqual([['intent', 15], ['reach', 22]])
+    expect(weighted.score).toBe(37)
+    expect(scorePriority(facts, {})).toEqual(scorePriority(facts))
+  })
+
   it('pushes spam down and safety up', () => {
     expect(scorePriority({ ...base, intent: 'spam' }).score).toBe(0)
     expect(scorePriority({ ...base, riskFlags: ['safety'] }).reasons[0]).toEqual({ code: 'risk:safety', label: 'safety / injury', points: 25 })

@@ -23,6 +23,23 @@ export interface PriorityFacts {
 
 export const scoreMax = 100
 
+/** The contributions a workspace can weigh; a reason's group is its code before any ':'. */
+export const weightKeys = ['intent', 'sentiment', 'risk', 'reach', 'verified', 'amplification', 'velocity', 'public'] as const
+export type WeightKey = (typeof weightKeys)[number]
+/** Multipliers (0..5) per contribution; missing = 1. A weight of 0 removes that contribution and its reason. */
+export type PriorityWeights = Partial<Record<WeightKey, number>>
+export const weightMax = 5
+
+function applyWeights(reasons: PriorityReason[], weights: PriorityWeights): PriorityReason[] {
+  const out: PriorityReason[] = []
+  for (const r of reasons) {
+    const w = weights[r.code.split(':')[0] as WeightKey] ?? 1
+    if (w === 1) out.push(r)
+    else if (w > 0) out.push({ ...r, points: Math.round(r.points * w) })
+  }
+  return out
+}
+
 const intentPoints: Record<Intent, { points: number; label: string }> = {
   complaint: { points: 30, label: 'complaint' },
   question: { points: 15, label: 'question' },
@@ -56,7 +73,7 @@ function reachPoints(followers: number): number {
   return Math.min(15, Math.round((Math.log10(followers) - 2) * 5) + 1)
 }
 
-export function scorePriority(facts: PriorityFacts): Priority {
+export function scorePriority(facts: PriorityFacts, weights: PriorityWeights = {}): Priority {
   if (facts.direction === 'out' || facts.deleted) return { score: 0, reasons: [] }
   const reasons: PriorityReason[] = []
   const intent = intentPoints[facts.intent]
@@ -88,6 +105,7 @@ export function scorePriority(facts: PriorityFacts): Priority {
   }
   if (facts.visibility === 'public') reasons.push(reason('public', 'public: other customers can see it', 5))
   else reasons.push(reason('private', 'private message', 0))
-  const total = reasons.reduce((sum, r) => sum + r.points, 0)
-  return { score: Math.max(0, Math.min(scoreMax, total)), reasons }
+  const weighted = applyWeights(reasons, weights)
+  const total = weighted.reduce((sum, r) => sum + r.points, 0)
+  return { score: Math.max(0, Math.min(scoreMax, total)), reasons: weighted }
 }

@@ -2,7 +2,7 @@
 // identify → thread → prioritise → default queue. Returns what changed; the caller refreshes each touched
 // conversation once per transaction (refreshConversations) and publishes events after commit.
 import { amplificationOf, appendSnapshot, snapshotOf } from '../core/amplification.ts'
-import { scorePriority } from '../core/priority.ts'
+import { scorePriority, type PriorityWeights } from '../core/priority.ts'
 import { decideChange, type Change } from '../core/stages/dedupe.ts'
 import { threadKeyOf } from '../core/stages/thread.ts'
 import type { NormalizedMessage } from '../core/model.ts'
@@ -65,6 +65,8 @@ export interface ApplyContext {
   /** When we received the unit: engagement snapshots are stamped with it. */
   seenAt: Date
   known: KnownMessages
+  /** The workspace's multipliers on priority contributions. */
+  weights: PriorityWeights
   /** The batch's authors, upserted up front: key `${channel}\u0000${externalUserId}`. */
   identities: Map<string, IdentityRef>
   /** Routing decisions of the batch, written in one statement before commit. */
@@ -119,7 +121,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     visibility: msg.visibility,
     direction: msg.direction,
     deleted: false,
-  })
+  }, ctx.weights)
 
   if (change === 'update') {
     await tx.messages.update(existing!.id, msg, triage, priority, existing!.text !== msg.text, listening.matches, history)

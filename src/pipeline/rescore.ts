@@ -19,7 +19,7 @@ export async function rescoreMessage(tx: Queries, workspaceId: string, messageId
     visibility: f.visibility,
     direction: f.direction,
     deleted: f.deleted,
-  })
+  }, await tx.workspaces.priorityWeights(workspaceId))
   await tx.messages.setPriority(messageId, priority)
   await tx.conversations.refresh(f.conversation_id, false)
   return f.conversation_id

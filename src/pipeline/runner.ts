@@ -16,6 +16,7 @@ import { applyMessage, KnownMessages, refreshConversations, type Applied } from 
 import { triageMessage } from './triage.ts'
 import { createListeningCache, type ListeningOutcome } from './listening.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
+import type { PriorityWeights } from '../core/priority.ts'
 
 export interface UnitOutcome {
   inboundId: string
@@ -121,6 +122,16 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
 
   // Inside a transaction every query must go through `tx`: PGlite runs one at a time, so a query on the
   // outer handle would wait for the transaction that waits for it.
+  // Weights are read once per workspace per transaction: a change applies from the next batch on.
+  const weightsSeen = new Map<string, { at: number; weights: PriorityWeights }>()
+  async function weightsOf(tx: Queries, workspaceId: string): Promise<PriorityWeights> {
+    const hit = weightsSeen.get(workspaceId)
+    if (hit !== undefined && Date.now() - hit.at < 2_000) return hit.weights
+    const weights = await tx.workspaces.priorityWeights(workspaceId)
+    weightsSeen.set(workspaceId, { at: Date.now(), weights })
+    return weights
+  }
+
   async function defaultQueueOf(tx: Queries, workspaceId: string): Promise<string | null> {
     if (!defaultQueues.has(workspaceId)) defaultQueues.set(workspaceId, (await tx.queues.defaultFor(workspaceId))?.id ?? null)
     return defaultQueues.get(workspaceId) ?? null
@@ -157,7 +168,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           continue
         }
         outcome.skipped += parsed.skipped
-        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known, assignments, identities: identitiesByWorkspace.get(parsed.row.workspaceId) ?? new Map() }
+        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known, assignments, weights: await weightsOf(tx, parsed.row.workspaceId), identities: identitiesByWorkspace.get(parsed.row.workspaceId) ?? new Map() }
         const openSource = channelByName(parsed.row.channel)?.openListening ?? false
         let unmatched = 0
         for (const { msg, triage } of parsed.messages) {

@@ -1,3 +1,4 @@
+import type { PriorityWeights } from '../../core/priority.ts'
 import type { Sql } from '../db.ts'
 
 export interface Workspace {
@@ -29,6 +30,13 @@ export function workspaceQueries(sql: Sql) {
     async byId(id: string): Promise<Workspace | null> {
       const { rows } = await sql.query<WorkspaceRow>('select * from workspace where id::text = $1', [id])
       return rows[0] ? toWorkspace(rows[0]) : null
+    },
+    async priorityWeights(id: string): Promise<PriorityWeights> {
+      const { rows } = await sql.query<{ w: PriorityWeights }>('select priority_weights as w from workspace where id = $1', [id])
+      return rows[0]?.w ?? {}
+    },
+    async setPriorityWeights(id: string, weights: PriorityWeights): Promise<void> {
+      await sql.query('update workspace set priority_weights = $2::jsonb where id = $1', [id, JSON.stringify(weights)])
     },
     /** Creates the workspace with a default queue, or returns the existing one with that slug. */
     async ensure(slug: string, name: string): Promise<Workspace> {
