@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jetstreamPost } from '../src/testing/payloads.ts'
 import { startServerProcess, type ServerProcess } from '../src/testing/server-process.ts'
 
 const root = resolve(import.meta.dirname, '..')
@@ -16,24 +17,6 @@ const shots = join(root, 'screenshots')
 const stepTimeoutMs = 20_000
 
 if (!hasChromium) console.warn(`[e2e] skipping the browser tests: ${chromiumPath} is missing (apt-get install chromium)`)
-
-/** A Bluesky Jetstream v1 `commit` line for a new post, as the relay sends it. */
-function jetstreamPost(text: string, rkey: string): string {
-  const timeUs = Date.now() * 1000
-  return JSON.stringify({
-    did: 'did:plc:e2ebrowsertraveller0000a',
-    time_us: timeUs,
-    kind: 'commit',
-    commit: {
-      rev: '3mmoojpaqkn2z',
-      operation: 'create',
-      collection: 'app.bsky.feed.post',
-      rkey,
-      record: { $type: 'app.bsky.feed.post', createdAt: new Date(timeUs / 1000).toISOString(), langs: ['en'], text },
-      cid: 'bafyreiaxf7tgbfydx3465sckitq6v564thxe2wwydbi7cwxbxvgssje3em',
-    },
-  })
-}
 
 describe.skipIf(!hasChromium)('agent app in Chromium', () => {
   let server: ServerProcess
@@ -100,7 +83,7 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
     const res = await fetch(`${url}/api/v1/ingest/bluesky?workspace=demo`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-      body: `${jetstreamPost(text, `3m${marker}`)}\n`,
+      body: `${jetstreamPost({ did: 'did:plc:e2ebrowsertraveller0000a', rkey: `3m${marker}`, text, timeUs: Date.now() * 1000 })}\n`,
     })
     expect(res.status, await res.clone().text()).toBeLessThan(300)
     const row = page.locator('li.conv', { hasText: marker })
