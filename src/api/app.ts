@@ -58,11 +58,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(opsRoutes, deps)
 
   const built = existsSync(join(webDistDir, 'index.html'))
-  const indexHtml = readFileSync(built ? join(webDistDir, 'index.html') : join(pageDir, 'index.html'), 'utf8')
-  const sendIndex = async (_req: FastifyRequest, reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(indexHtml)
+  const htmlPage = (html: string) => async (_req: FastifyRequest, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
+  const classicPage = htmlPage(readFileSync(join(pageDir, 'index.html'), 'utf8'))
+  const sendIndex = built ? htmlPage(readFileSync(join(webDistDir, 'index.html'), 'utf8')) : classicPage
   app.get('/', { schema: { hide: true } }, sendIndex)
-  app.get('/classic', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(readFileSync(join(pageDir, 'index.html'), 'utf8')))
+  app.get('/classic', { schema: { hide: true } }, classicPage)
   if (built) {
     const fastifyStatic = (await import('@fastify/static')).default
     await app.register(fastifyStatic, { root: join(webDistDir, 'assets'), prefix: '/assets/', maxAge: '1y', immutable: true })

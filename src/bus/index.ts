@@ -60,3 +60,12 @@ export interface ConversationEvent {
   workspaceId: string
   conversationId: string
 }
+
+/**
+ * Tells live views a conversation changed. The change is already committed: a lost notification only
+ * delays a view until its next refresh, so a failure here is not the caller's failure.
+ */
+export async function publishConversationUpdated(bus: Bus, workspaceId: string, conversationId: string): Promise<void> {
+  const event: ConversationEvent = { type: 'conversation.updated', workspaceId, conversationId }
+  await bus.publish(subjects.conversation(workspaceId, conversationId), event).catch(() => undefined)
+}

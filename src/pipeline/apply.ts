@@ -8,7 +8,7 @@ import { threadKeyOf } from '../core/stages/thread.ts'
 import type { NormalizedMessage } from '../core/model.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 import type { Queries } from '../store/index.ts'
-import type { ListeningOutcome } from './listening.ts'
+import { unmatchedOpenPost, type ListeningOutcome } from './listening.ts'
 import type { StoredMessageRef } from '../store/queries/messages.ts'
 import type { NewAssignment } from '../store/queries/agents.ts'
 import { upsertIdentity, type IdentityRef } from '../store/queries/identities.ts'
@@ -98,7 +98,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
       ? await ctx.known.get(tx, ctx.workspaceId, msg.channel, msg.parentExternalId)
       : null
     threadKey = threadKeyOf(msg, parent?.threadKey ?? null)
-    if (openSource && listening.listening && listening.matches.length === 0 && msg.direction === 'in'
+    if (unmatchedOpenPost(msg, openSource, listening)
       && !(await tx.conversations.existsForThread(ctx.workspaceId, msg.channel, threadKey))) {
       return { change: 'unmatched', conversationId: null, conversationCreated: false, reopen: false }
     }

@@ -19,6 +19,14 @@ export interface ListeningOutcome {
   listening: boolean
 }
 
+/**
+ * An inbound post from an open source that no rule matched: dropped (and counted) unless it joins a
+ * thread the workspace already holds, which only the store can tell.
+ */
+export function unmatchedOpenPost(msg: Pick<NormalizedMessage, 'direction'>, openSource: boolean, outcome: ListeningOutcome): boolean {
+  return openSource && outcome.listening && outcome.matches.length === 0 && msg.direction === 'in'
+}
+
 export function createListeningCache() {
   const entries = new Map<string, Entry>()
 

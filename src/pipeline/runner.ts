@@ -14,7 +14,8 @@ import type { Sql } from '../store/db.ts'
 import type { Author, ChannelName } from '../core/model.ts'
 import { applyMessage, KnownMessages, refreshConversations, type Applied } from './apply.ts'
 import { triageMessage } from './triage.ts'
-import { createListeningCache, type ListeningOutcome } from './listening.ts'
+import { createListeningCache, unmatchedOpenPost, type ListeningOutcome } from './listening.ts'
+import { assert } from '../core/assert.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 import type { PriorityWeights } from '../core/priority.ts'
 
@@ -150,10 +151,13 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         if ('reason' in p) continue
         for (const { msg, triage } of p.messages) listened.set(msg, await listeningCache.listen(tx, p.row.workspaceId, msg, triage))
       }
-      const wanted = (msg: NormalizedMessage, channel: string) => {
-        const l = listened.get(msg)
-        return !(channelByName(channel)?.openListening === true && l !== undefined && l.listening && l.matches.length === 0)
+      const listeningOf = (msg: NormalizedMessage): ListeningOutcome => {
+        const outcome = listened.get(msg)
+        assert(outcome !== undefined, 'every parsed message was listened to')
+        return outcome
       }
+      const wanted = (msg: NormalizedMessage, channel: string) =>
+        !unmatchedOpenPost(msg, channelByName(channel)?.openListening ?? false, listeningOf(msg))
       const identitiesByWorkspace = await upsertBatchAuthors(tx, parsedRows, wanted)
       const outcomes: UnitOutcome[] = []
       const events = new Map<string, ConversationEvent>()
@@ -172,7 +176,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         const openSource = channelByName(parsed.row.channel)?.openListening ?? false
         let unmatched = 0
         for (const { msg, triage } of parsed.messages) {
-          const listening = listened.get(msg) ?? (await listeningCache.listen(tx, ctx.workspaceId, msg, triage))
+          const listening = listeningOf(msg)
           const applied = await applyMessage(tx, ctx, { msg, triage, listening, openSource })
           if (applied.change === 'unmatched') unmatched++
           count(outcome, applied)

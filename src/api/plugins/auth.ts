@@ -1,4 +1,5 @@
 // Bearer-token authentication and workspace scoping for the /api/v1 context.
+import { isUuid } from '../../core/ids.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { EarshotError, raise } from '../../core/errors.ts'
@@ -47,7 +48,7 @@ export async function resolveWorkspace(store: Store, request: FastifyRequest, ex
   const wanted = explicit ?? (typeof header === 'string' ? header : undefined)
   let ws: Workspace | null
   if (wanted !== undefined && wanted !== '') {
-    ws = /^[0-9a-f-]{36}$/i.test(wanted) ? await store.workspaces.byId(wanted) : await store.workspaces.bySlug(wanted)
+    ws = isUuid(wanted) ? await store.workspaces.byId(wanted) : await store.workspaces.bySlug(wanted)
   } else if (token.workspaceId !== null) {
     ws = await store.workspaces.byId(token.workspaceId)
   } else {

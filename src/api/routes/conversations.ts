@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { subjects, type Bus } from '../../bus/index.ts'
+import { publishConversationUpdated } from '../../bus/index.ts'
 import { raise } from '../../core/errors.ts'
 import type { ConversationStatus } from '../../core/model.ts'
 import { listConversationMessages } from '../../store/queries/messages.ts'
@@ -77,7 +77,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       return ok
     })
     if (!updated) raise('CONFLICT', `conversation changed since version ${req.body.version}; now at ${before.version}`)
-    await publishUpdate(bus, ws.id, before.id)
+    await publishConversationUpdated(bus, ws.id, before.id)
     return (await store.conversations.get(ws.id, before.id))!
   })
 
@@ -103,12 +103,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       return true
     })
     if (!updated) raise('CONFLICT', `conversation changed since version ${req.body.version}; now at ${before.version}`)
-    await publishUpdate(bus, ws.id, before.id)
+    await publishConversationUpdated(bus, ws.id, before.id)
     return (await store.conversations.get(ws.id, before.id))!
   })
-}
-
-async function publishUpdate(bus: Bus, workspaceId: string, conversationId: string): Promise<void> {
-  // the change is committed; a lost notification only delays a live view until its next refresh
-  await bus.publish(subjects.conversation(workspaceId, conversationId), { type: 'conversation.updated', workspaceId, conversationId }).catch(() => undefined)
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { subjects } from '../../bus/index.ts'
+import { publishConversationUpdated } from '../../bus/index.ts'
 import { raise } from '../../core/errors.ts'
 import { rescoreMessage } from '../../pipeline/rescore.ts'
 import type { ApiDeps } from '../context.ts'
@@ -14,9 +14,6 @@ const CorrectionSchema = Type.Object({
 })
 
 export const correctionRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, bus }) => {
-  const notify = (workspaceId: string, conversationId: string) =>
-    bus.publish(subjects.conversation(workspaceId, conversationId), { type: 'conversation.updated', workspaceId, conversationId }).catch(() => undefined)
-
   app.post('/messages/:id/corrections', {
     schema: {
       summary: 'Correct the sentiment and/or intent triage gave a message',
@@ -42,7 +39,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, 
       const conversationId = (await rescoreMessage(tx, ws.id, req.params.id)) ?? raise('NOT_FOUND', `message ${req.params.id}`)
       return { corrections, conversationId }
     })
-    await notify(ws.id, result.conversationId)
+    await publishConversationUpdated(bus, ws.id, result.conversationId)
     return { corrections: result.corrections, conversation: (await store.conversations.get(ws.id, result.conversationId))! }
   })
 
@@ -64,7 +61,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, 
       return true
     })
     if (!ok) raise('CONVERSATION_NOT_FOUND', req.params.id)
-    await notify(ws.id, req.params.id)
+    await publishConversationUpdated(bus, ws.id, req.params.id)
     return (await store.conversations.get(ws.id, req.params.id))!
   })
 

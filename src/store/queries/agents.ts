@@ -1,3 +1,4 @@
+import { isUuid } from '../../core/ids.ts'
 import type { Sql } from '../db.ts'
 
 export interface Agent {
@@ -19,7 +20,7 @@ export function agentQueries(sql: Sql) {
       return rows
     },
     async get(workspaceId: string, id: string): Promise<Agent | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+      if (!isUuid(id)) return null
       const { rows } = await sql.query<Agent>('select id, name, email from agent where workspace_id = $1 and id = $2', [workspaceId, id])
       return rows[0] ?? null
     },

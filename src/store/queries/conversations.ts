@@ -1,3 +1,4 @@
+import { isUuid } from '../../core/ids.ts'
 import type { ConversationStatus, PriorityReason } from '../../core/model.ts'
 import type { Intent, RiskFlag, Sentiment } from '../../core/triage-facts.ts'
 import type { Sql } from '../db.ts'
@@ -216,7 +217,7 @@ export function conversationQueries(sql: Sql) {
       )
     },
     async get(workspaceId: string, id: string): Promise<ConversationView | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+      if (!isUuid(id)) return null
       const { rows } = await sql.query<ConversationRow>(`${viewSelect} where c.workspace_id = $1 and c.id = $2`, [workspaceId, id])
       return rows[0] ? toView(rows[0]) : null
     },

@@ -1,3 +1,4 @@
+import { isUuid } from '../../core/ids.ts'
 import type { Sql } from '../db.ts'
 
 export type CorrectableField = 'sentiment' | 'intent'
@@ -22,7 +23,7 @@ export function correctionQueries(sql: Sql) {
   return {
     /** Sets the field on the message and records who changed it from what. Returns null if the message is not in the workspace. */
     async correct(workspaceId: string, messageId: string, field: CorrectableField, value: string, actor: string): Promise<Correction | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(messageId)) return null
+      if (!isUuid(messageId)) return null
       const column = field === 'sentiment' ? 'sentiment' : 'intent' // never interpolate input into SQL
       const { rows: before } = await sql.query<{ old: string | null }>(
         `select ${column} as old from message where workspace_id = $1 and id = $2 for update`, [workspaceId, messageId])

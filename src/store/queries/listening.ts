@@ -1,3 +1,4 @@
+import { isUuid } from '../../core/ids.ts'
 import type { Sql } from '../db.ts'
 
 export interface ListeningRuleRow {
@@ -37,7 +38,7 @@ export function listeningQueries(sql: Sql) {
       return rows.map(toRule)
     },
     async get(workspaceId: string, id: string): Promise<ListeningRuleRow | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+      if (!isUuid(id)) return null
       const { rows } = await sql.query<Row>(`select ${columns} from listening_rule where workspace_id = $1 and id = $2`, [workspaceId, id])
       return rows[0] ? toRule(rows[0]) : null
     },
@@ -60,7 +61,7 @@ export function listeningQueries(sql: Sql) {
       return rows[0] ? toRule(rows[0]) : null
     },
     async remove(workspaceId: string, id: string): Promise<boolean> {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return false
+      if (!isUuid(id)) return false
       const { rowCount } = await sql.query('delete from listening_rule where workspace_id = $1 and id = $2', [workspaceId, id])
       return rowCount === 1
     },
