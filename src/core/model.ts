@@ -1,6 +1,8 @@
 // The canonical model shared by every stage. Pure types and tiny constructors; no I/O.
 
-export const channelNames = ['bluesky', 'x-twitter', 'rss-atom'] as const
+export const channelNames = [
+  'x-twitter', 'facebook', 'instagram', 'mastodon', 'bluesky', 'reddit', 'rss-atom', 'google-reviews', 'email', 'webchat', 'webhook',
+] as const
 export type ChannelName = (typeof channelNames)[number]
 
 export function isChannelName(value: string): value is ChannelName {

@@ -1,0 +1,3 @@
+import { placeholderChannel } from '../placeholder.ts'
+
+export const facebook = placeholderChannel('facebook', 'Facebook')

@@ -1,0 +1,3 @@
+import { placeholderChannel } from '../placeholder.ts'
+
+export const webhook = placeholderChannel('webhook', 'Webhook')
