@@ -11,7 +11,7 @@ describe('channel registry', () => {
   it('looks channels up by name and refuses anything else', () => {
     expect(channelByName('bluesky')).toBe(channels.bluesky)
     expect(channelByName('x-twitter')?.label).toBe('X')
-    expect(channelByName('mastodon')).toBeUndefined()
+    expect(channelByName('myspace')).toBeUndefined()
     expect(channelByName('__proto__')).toBeUndefined()
     expect(channelByName('toString')).toBeUndefined()
   })
