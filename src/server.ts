@@ -1,21 +1,34 @@
 // The one place where the parts are wired: store, bus, pipeline runner, API, demo traffic.
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { readOrCreateKeyFile, secretBoxFromKey, type SecretBox } from './accounts/secret-box.ts'
 import { buildApp } from './api/app.ts'
 import { createMetrics } from './api/metrics.ts'
 import type { Bus } from './bus/index.ts'
 import { openBus } from './bus/open.ts'
 import type { EarshotConfig } from './config.ts'
+import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts'
 import { createRunner, type Runner } from './pipeline/runner.ts'
+import { createSourceSupervisor, type SourceSupervisor } from './sources/supervisor.ts'
 import { openStore, type Store } from './store/index.ts'
 import { generateToken } from './store/queries/tokens.ts'
 import { defaultWorkspaceSlug } from './api/plugins/auth.ts'
 
 export const demoWorkspaceSlug = 'demo'
 
+export function openSecretBox(config: Pick<EarshotConfig, 'secretKey' | 'dataDir'>): SecretBox {
+  if (config.secretKey !== null) return secretBoxFromKey(config.secretKey)
+  // No data dir (tests, a server on DATABASE_URL started without one): a key for this process only.
+  return secretBoxFromKey(config.dataDir === '' ? randomBytes(32) : readOrCreateKeyFile(join(config.dataDir, 'secret.key')))
+}
+
 export interface Earshot {
   store: Store
   bus: Bus
   runner: Runner
+  outbox: OutboxWorker
+  sources: SourceSupervisor
   app: FastifyInstance
   /** The admin token generated on this start, if one was; shown once. */
   generatedAdminToken: string | null
@@ -54,27 +67,38 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
   const store = await openStore(config.store, log)
   let bus: Bus | null = null
   let runner: Runner | null = null
+  let outbox: OutboxWorker | null = null
+  let sources: SourceSupervisor | null = null
   try {
     bus = await openBus(config.bus)
     const generatedAdminToken = await bootstrap(store, config)
     runner = createRunner(store, bus, log)
     await runner.start()
+    const secretBox = openSecretBox(config)
+    outbox = createOutboxWorker({ store, bus, secretBox, log })
+    outbox.start()
+    sources = createSourceSupervisor({ store, bus, secretBox, log })
+    if (config.sources) await sources.start()
     const app = await buildApp({
-      store, bus, runner, metrics: createMetrics(), ingestBodyLimitBytes: config.ingestBodyLimitBytes,
+      store, bus, runner, secretBox, outbox, sources, metrics: createMetrics(), ingestBodyLimitBytes: config.ingestBodyLimitBytes,
       logger: opts.httpLogger === true ? { level: config.logLevel } : false,
     })
-    const started = { store, bus, runner, app }
+    const started = { store, bus, runner, outbox, sources, app }
     return {
       ...started,
       generatedAdminToken,
       async close() {
         await app.close()
+        await started.sources.stop()
+        await started.outbox.stop()
         await started.runner.stop()
         await started.bus.close()
         await store.close()
       },
     }
   } catch (error) {
+    await sources?.stop().catch(() => undefined)
+    await outbox?.stop().catch(() => undefined)
     await runner?.stop().catch(() => undefined)
     await bus?.close().catch(() => undefined)
     await store.close().catch(() => undefined)

@@ -69,7 +69,7 @@ export function apiSuite(name: string, start: () => Promise<TestServer>): void {
       const unknown = await call('POST', '/api/v1/ingest/myspace', { body: '{}' })
       expect(unknown.status).toBe(400)
       expect(unknown.json.error.code).toBe('UNKNOWN_CHANNEL')
-      expect(unknown.json.error.message).toContain('bluesky, x-twitter, rss-atom')
+      for (const name of ['bluesky', 'x-twitter', 'rss-atom', 'mastodon', 'email']) expect(unknown.json.error.message).toContain(name)
       const big = await call('POST', '/api/v1/ingest/bluesky', { body: 'x'.repeat(1024 * 1024 + 10) })
       expect(big.status).toBe(413)
       expect(big.json.error.code).toBe('PAYLOAD_TOO_LARGE')

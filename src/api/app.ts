@@ -11,13 +11,16 @@ import type { ApiDeps } from './context.ts'
 import { installErrorHandling } from './errors.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { adminRoutes } from './routes/admin.ts'
+import { channelAccountRoutes } from './routes/channel-accounts.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { correctionRoutes } from './routes/corrections.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { listeningRoutes } from './routes/listening.ts'
+import { replyRoutes } from './routes/replies.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { opsRoutes } from './routes/ops.ts'
 import { streamRoutes } from './routes/stream.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
 
 const pageDir = join(dirname(fileURLToPath(import.meta.url)), 'page')
 /** The agent app built by `npm run build` (web/ → web/dist); without it, the single-file first page is served. */
@@ -54,7 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
 
-  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes }
+  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes, secretBox: opts.secretBox, outbox: opts.outbox, sources: opts.sources }
   await app.register(opsRoutes, deps)
 
   const built = existsSync(join(webDistDir, 'index.html'))
@@ -73,6 +76,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
   }
 
+  // Platforms deliver webhooks without our bearer token: their own signatures authenticate them.
+  await app.register(webhookRoutes, { ...deps, prefix: '/api/v1' })
+
   await app.register(async (v1) => {
     await v1.register(authPlugin, { store: opts.store })
     await v1.register(conversationRoutes, deps)
@@ -82,6 +88,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(listeningRoutes, deps)
     await v1.register(correctionRoutes, deps)
     await v1.register(settingsRoutes, deps)
+    await v1.register(channelAccountRoutes, deps)
+    await v1.register(replyRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../accounts/secret-box.ts'
 import type { Bus } from '../bus/index.ts'
 import type { Runner } from '../pipeline/runner.ts'
 import type { Store } from '../store/index.ts'
@@ -10,4 +11,10 @@ export interface ApiDeps {
   runner: Runner
   metrics: Metrics
   ingestBodyLimitBytes: number
+  /** Seals and opens channel-account secrets. */
+  secretBox: SecretBox
+  /** Tells the outbox worker a reply is waiting (it also polls). */
+  outbox: { kick(): void }
+  /** Restarts channel intakes after an account changed. */
+  sources: { refresh(): Promise<void> }
 }

@@ -36,6 +36,7 @@ export const ConversationSchema = Type.Object({
   sentimentScore: Nullable(Type.Number()),
   intent: Nullable(IntentSchema),
   riskFlags: Type.Array(Type.String()),
+  channelAccountId: Nullable(Type.String()),
 })
 
 export const EngagementSchema = Type.Object({ likes: Type.Number(), reposts: Type.Number(), replies: Type.Number(), quotes: Type.Number() })

@@ -61,6 +61,8 @@ export class KnownMessages {
 
 export interface ApplyContext {
   workspaceId: string
+  /** The channel account the unit came through; new conversations answer through it. */
+  accountId: string | null
   defaultQueueId: string | null
   /** When we received the unit: engagement snapshots are stamped with it. */
   seenAt: Date
@@ -136,6 +138,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     contactId: identity?.contactId ?? null,
     queueId: ctx.defaultQueueId,
     at: msg.createdAt,
+    accountId: ctx.accountId,
   })
   const id = await tx.messages.insert({ workspaceId: ctx.workspaceId, conversationId: conversation.id, identityId: identity?.identityId ?? null, msg, triage, priority, listeningMatches: listening.matches, engagementHistory: history })
   ctx.known.set(ctx.workspaceId, msg.channel, msg.externalId, {

@@ -51,8 +51,8 @@ export async function ingestNow(store: Store, runner: Runner, workspaceId: strin
 }
 
 /** Accepts units for asynchronous processing (webhooks, streams, demo traffic). */
-export async function ingestLater(store: Store, bus: Bus, workspaceId: string, channel: string, units: Unit[]): Promise<string[]> {
-  const ids = await store.inbound.append(workspaceId, channel, units)
+export async function ingestLater(store: Store, bus: Bus, workspaceId: string, channel: string, units: Unit[], accountId: string | null = null): Promise<string[]> {
+  const ids = await store.inbound.append(workspaceId, channel, units, accountId)
   const ready: InboundReady = { inboundIds: ids }
   // If the nudge is lost, the sweep picks the rows up: the log, not the bus, is the record of truth.
   await bus.publish(subjects.inbound(channel), ready).catch(() => undefined)

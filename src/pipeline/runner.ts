@@ -172,7 +172,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           continue
         }
         outcome.skipped += parsed.skipped
-        const ctx = { workspaceId: parsed.row.workspaceId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known, assignments, weights: await weightsOf(tx, parsed.row.workspaceId), identities: identitiesByWorkspace.get(parsed.row.workspaceId) ?? new Map() }
+        const ctx = { workspaceId: parsed.row.workspaceId, accountId: parsed.row.accountId, defaultQueueId: await defaultQueueOf(tx, parsed.row.workspaceId), seenAt: parsed.row.receivedAt, known, assignments, weights: await weightsOf(tx, parsed.row.workspaceId), identities: identitiesByWorkspace.get(parsed.row.workspaceId) ?? new Map() }
         const openSource = channelByName(parsed.row.channel)?.openListening ?? false
         let unmatched = 0
         for (const { msg, triage } of parsed.messages) {

@@ -3,11 +3,13 @@ import { join } from 'node:path'
 import { openPglite, openPostgres, type Db, type Sql } from './db.ts'
 import { migrate } from './migrate.ts'
 import { agentQueries, assignmentQueries, auditQueries, queueQueries } from './queries/agents.ts'
+import { channelAccountQueries } from './queries/channel-accounts.ts'
 import { conversationQueries } from './queries/conversations.ts'
 import { deadLetterQueries, inboundQueries } from './queries/inbound.ts'
 import { correctionQueries } from './queries/corrections.ts'
 import { listeningQueries } from './queries/listening.ts'
 import { messageQueries } from './queries/messages.ts'
+import { outboxQueries } from './queries/outbox.ts'
 import { tokenQueries } from './queries/tokens.ts'
 import { workspaceQueries } from './queries/workspaces.ts'
 
@@ -25,6 +27,8 @@ export function queriesOver(sql: Sql) {
     audit: auditQueries(sql),
     listening: listeningQueries(sql),
     corrections: correctionQueries(sql),
+    channelAccounts: channelAccountQueries(sql),
+    outbox: outboxQueries(sql),
   }
 }
 

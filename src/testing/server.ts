@@ -24,6 +24,8 @@ export async function startTestServer(opts: { store?: StoreConfig; bus?: BusConf
     demoSpeed: 1,
     ingestBodyLimitBytes: opts.ingestBodyLimitBytes ?? 1024 * 1024,
     logLevel: 'silent',
+    secretKey: 'test-secret-key',
+    sources: true,
   }
   const earshot = await startEarshot(config)
   const url = await earshot.app.listen({ host: '127.0.0.1', port: 0 })

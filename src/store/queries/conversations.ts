@@ -25,6 +25,8 @@ export interface ConversationView {
   sentimentScore: number | null
   intent: Intent | null
   riskFlags: RiskFlag[]
+  /** The channel account replies go out through (null: the workspace's first account of the channel). */
+  channelAccountId: string | null
 }
 
 interface ConversationRow {
@@ -54,6 +56,7 @@ interface ConversationRow {
   sentiment_score: number | null
   intent: Intent | null
   risk_flags: RiskFlag[]
+  channel_account_id: string | null
   cursor_ts: string
 }
 
@@ -62,7 +65,7 @@ const viewSelect = `
     c.assignee_id, a.name as assignee_name, c.contact_id, ct.display_name as contact_name,
     (select i.handle from identity i where i.contact_id = c.contact_id and i.channel = c.channel limit 1) as contact_handle,
     (select max(i.followers) from identity i where i.contact_id = c.contact_id) as contact_followers,
-    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.last_message_at::text as cursor_ts
+    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.channel_account_id, c.last_message_at::text as cursor_ts
   from conversation c
   left join queue q on q.id = c.queue_id
   left join agent a on a.id = c.assignee_id
@@ -91,6 +94,7 @@ function toView(r: ConversationRow): ConversationView {
     sentimentScore: r.sentiment_score,
     intent: r.intent,
     riskFlags: r.risk_flags,
+    channelAccountId: r.channel_account_id,
   }
 }
 
@@ -141,13 +145,14 @@ const sortSql: Record<ConversationSort, { order: string; after: string; key: (r:
 export function conversationQueries(sql: Sql) {
   return {
     /** Finds or opens the conversation for a thread key; `created` tells whether it is new. */
-    async upsertForThread(c: { workspaceId: string; channel: string; threadKey: string; contactId: string | null; queueId: string | null; at: Date }): Promise<{ id: string; created: boolean }> {
+    async upsertForThread(c: { workspaceId: string; channel: string; threadKey: string; contactId: string | null; queueId: string | null; at: Date; accountId?: string | null }): Promise<{ id: string; created: boolean }> {
       const { rows } = await sql.query<{ id: string; created: boolean }>(
-        `insert into conversation (workspace_id, channel, thread_key, contact_id, queue_id, last_message_at)
-         values ($1, $2, $3, $4, $5, $6)
-         on conflict (workspace_id, channel, thread_key) do update set updated_at = now()
+        `insert into conversation (workspace_id, channel, thread_key, contact_id, queue_id, last_message_at, channel_account_id)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (workspace_id, channel, thread_key) do update set updated_at = now(),
+           channel_account_id = coalesce(conversation.channel_account_id, excluded.channel_account_id)
          returning id, (xmax = 0) as created`,
-        [c.workspaceId, c.channel, c.threadKey, c.contactId, c.queueId, c.at],
+        [c.workspaceId, c.channel, c.threadKey, c.contactId, c.queueId, c.at, c.accountId ?? null],
       )
       return rows[0]!
     },

@@ -7,6 +7,8 @@ export interface InboundRow {
   body: string
   origin: string | null
   receivedAt: Date
+  /** The channel account whose webhook or source received the unit. */
+  accountId: string | null
 }
 
 export interface NewInbound {
@@ -21,9 +23,10 @@ interface Row {
   body: string
   origin: string | null
   received_at: Date
+  channel_account_id: string | null
 }
 
-const toInbound = (r: Row): InboundRow => ({ id: r.id, workspaceId: r.workspace_id, channel: r.channel, body: r.body, origin: r.origin, receivedAt: new Date(r.received_at) })
+const toInbound = (r: Row): InboundRow => ({ id: r.id, workspaceId: r.workspace_id, channel: r.channel, body: r.body, origin: r.origin, receivedAt: new Date(r.received_at), accountId: r.channel_account_id })
 
 /** PostgreSQL text holds neither NUL nor lone UTF-16 surrogates; they become U+FFFD so the rest is kept. */
 export function storableText(text: string): string {
@@ -33,16 +36,19 @@ export function storableText(text: string): string {
 
 export function inboundQueries(sql: Sql) {
   return {
-    /** Appends raw units to the durable log; returns their ids in order. One multi-row insert per call. */
-    async append(workspaceId: string, channel: string, units: NewInbound[]): Promise<string[]> {
+    /**
+     * Appends raw units to the durable log; returns their ids in order. One multi-row insert per call.
+     * `accountId`: the channel account a webhook or source received the units for (null for ingest files).
+     */
+    async append(workspaceId: string, channel: string, units: NewInbound[], accountId: string | null = null): Promise<string[]> {
       if (units.length === 0) return []
-      const params: unknown[] = [workspaceId, channel]
+      const params: unknown[] = [workspaceId, channel, accountId]
       const values = units.map((u, i) => {
         params.push(storableText(u.body), u.origin)
-        return `($1, $2, $${3 + i * 2}, $${4 + i * 2})`
+        return `($1, $2, $3::uuid, $${4 + i * 2}, $${5 + i * 2})`
       })
       const { rows } = await sql.query<{ id: string }>(
-        `insert into inbound_log (workspace_id, channel, body, origin) values ${values.join(', ')} returning id::text as id`,
+        `insert into inbound_log (workspace_id, channel, channel_account_id, body, origin) values ${values.join(', ')} returning id::text as id`,
         params,
       )
       return rows.map((r) => r.id)
@@ -61,7 +67,7 @@ export function inboundQueries(sql: Sql) {
       }
       params.push(opts.limit)
       const { rows } = await sql.query<Row>(
-        `select id::text as id, workspace_id, channel, body, origin, received_at from inbound_log
+        `select id::text as id, workspace_id, channel, body, origin, received_at, channel_account_id from inbound_log
          where ${where.join(' and ')} order by inbound_log.id limit $${params.length} for update skip locked`,
         params,
       )

@@ -1,0 +1,105 @@
+// Agents answer: a reply (public or private) becomes an outbox row that the outbox worker sends.
+// The answer is 202 with the row: its status moves queued → sending → sent | failed (with the reason).
+import { randomUUID } from 'node:crypto'
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { publishConversationUpdated } from '../../bus/index.ts'
+import { channelByName } from '../../channels/index.ts'
+import type { OutboundAction } from '../../channels/types.ts'
+import { raise } from '../../core/errors.ts'
+import { graphemeCount } from '../../core/text.ts'
+import type { OutboxRow } from '../../store/queries/outbox.ts'
+import type { ApiDeps } from '../context.ts'
+import { ErrorBody } from '../errors.ts'
+import { resolveWorkspace } from '../plugins/auth.ts'
+import { IdParams, WorkspaceQuery } from '../schemas.ts'
+
+export const ReplySchema = Type.Object({
+  id: Type.String(),
+  conversationId: Type.String(),
+  channel: Type.String(),
+  action: Type.String(),
+  text: Type.String(),
+  visibility: Type.Union([Type.Literal('public'), Type.Literal('private')]),
+  status: Type.Union(['pending', 'sending', 'sent', 'failed', 'held', 'cancelled'].map((s) => Type.Literal(s))),
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.String(),
+  lastError: Type.Union([Type.Null(), Type.String()]),
+  failureCode: Type.Union([Type.Null(), Type.String()]),
+  externalId: Type.Union([Type.Null(), Type.String()]),
+  messageId: Type.Union([Type.Null(), Type.String()]),
+  idempotencyKey: Type.String(),
+  requestedBy: Type.Union([Type.Null(), Type.String()]),
+  createdAt: Type.String(),
+  sentAt: Type.Union([Type.Null(), Type.String()]),
+})
+
+const replyView = (r: OutboxRow) => ({
+  id: r.id, conversationId: r.conversationId, channel: r.channel, action: r.action, text: r.text, visibility: r.visibility, status: r.status,
+  attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, lastError: r.lastError, failureCode: r.failureCode, externalId: r.externalId,
+  messageId: r.messageId, idempotencyKey: r.idempotencyKey, requestedBy: r.requestedBy, createdAt: r.createdAt, sentAt: r.sentAt,
+})
+
+export const replyRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, bus, outbox }) => {
+  app.post('/conversations/:id/replies', {
+    schema: {
+      summary: 'Answer a conversation on its platform, publicly or privately',
+      description: 'Queued in the outbox and sent with retries. The same Idempotency-Key header (or idempotencyKey) returns the first reply instead of sending again. 422 CANNOT_SEND when the channel cannot answer that way; 422 NO_CHANNEL_ACCOUNT when no account is connected.',
+      tags: ['conversations'],
+      params: IdParams,
+      querystring: WorkspaceQuery,
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+      body: Type.Object({
+        text: Type.String({ minLength: 1, maxLength: 100_000 }),
+        visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')], { description: 'default: as the message answered' })),
+        inReplyTo: Type.Optional(Type.String({ format: 'uuid', description: 'message id to answer; default the latest customer message' })),
+        idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      }, { additionalProperties: false }),
+      response: { 202: ReplySchema, 200: ReplySchema, 400: ErrorBody, 404: ErrorBody, 422: ErrorBody },
+    },
+  }, async (req, reply) => {
+    const ws = await resolveWorkspace(store, req, req.query.workspace)
+    const conversation = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND')
+    const channel = channelByName(conversation.channel) ?? raise('CANNOT_SEND', `unknown channel ${conversation.channel}`)
+    const sender = channel.send ?? raise('CANNOT_SEND', `${channel.label} is read-only: open the post in the browser to answer`)
+    const text = req.body.text.trim()
+    if (text === '') raise('VALIDATION', 'text is empty')
+    const target = (await store.outbox.target(conversation.id, req.body.inReplyTo ?? null)) ?? raise('CANNOT_SEND', 'no customer message to answer in this conversation')
+    const visibility = req.body.visibility ?? target.visibility
+    // A private answer to a public post is a DM to its author; to a private message, a reply in the same thread.
+    const action: OutboundAction = visibility === 'private' && target.visibility === 'public' ? 'dm' : 'reply'
+    if (!sender.actions.includes(action)) raise('CANNOT_SEND', `${channel.label} cannot send a ${action === 'dm' ? 'private message' : 'reply'} here`)
+    if (visibility === 'public' && target.visibility === 'private') raise('CANNOT_SEND', 'a private conversation cannot be answered publicly')
+    if (channel.replyLengthMax !== null && graphemeCount(text) > channel.replyLengthMax) {
+      raise('CANNOT_SEND', `${graphemeCount(text)} characters; ${channel.label} allows ${channel.replyLengthMax}`)
+    }
+    const accountId = conversation.channelAccountId ?? (await store.channelAccounts.firstFor(ws.id, channel.name))?.id
+      ?? raise('NO_CHANNEL_ACCOUNT', `connect a ${channel.label} account first (POST /api/v1/channel-accounts)`)
+    const key = req.headers['idempotency-key'] ?? req.body.idempotencyKey ?? randomUUID()
+    const actor = `token:${req.token!.name}`
+    const { row, created } = await store.outbox.enqueue({
+      workspaceId: ws.id, conversationId: conversation.id, channel: channel.name, accountId, action, text, visibility,
+      targetMessageId: target.id, idempotencyKey: key, requestedBy: actor, held: false,
+    })
+    if (created) {
+      await store.audit.record({ workspaceId: ws.id, actor, action: 'reply.requested', targetType: 'conversation', targetId: conversation.id, detail: { outboxId: row.id, action, visibility } })
+      outbox.kick()
+      await publishConversationUpdated(bus, ws.id, conversation.id)
+    }
+    return reply.status(created ? 202 : 200).send(replyView(row))
+  })
+
+  app.get('/conversations/:id/replies', {
+    schema: {
+      summary: 'Replies of a conversation with their send status',
+      tags: ['conversations'],
+      params: IdParams,
+      querystring: WorkspaceQuery,
+      response: { 200: Type.Object({ items: Type.Array(ReplySchema) }), 404: ErrorBody },
+    },
+  }, async (req) => {
+    const ws = await resolveWorkspace(store, req, req.query.workspace)
+    const conversation = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND')
+    return { items: (await store.outbox.forConversation(ws.id, conversation.id)).map(replyView) }
+  })
+}
