@@ -1,5 +1,18 @@
-import type { Channel } from '../types.ts'
+import type { Channel, SendContext } from '../types.ts'
 import { parseJetstreamEvent } from './parse.ts'
+import { blueskySender, postGraphemesMax } from './send.ts'
+import { getSession } from './session.ts'
+import { jetstreamSource } from './source.ts'
+
+/** Signs in with the app password (a fresh session, not the cache), proving handle and password work. */
+async function testConnection(ctx: SendContext): Promise<{ ok: true; detail: string } | { ok: false; detail: string }> {
+  try {
+    const got = await getSession(ctx, true)
+    return got.ok ? { ok: true, detail: `signed in as @${got.session.handle} (${got.session.did})` } : { ok: false, detail: got.failure.reason }
+  } catch (err) {
+    return { ok: false, detail: err instanceof Error ? err.message : String(err) }
+  }
+}
 
 export const bluesky: Channel = {
   name: 'bluesky',
@@ -7,5 +20,9 @@ export const bluesky: Channel = {
   framing: 'jsonl',
   parse: parseJetstreamEvent,
   openListening: true,
-  replyLengthMax: 300,
+  replyLengthMax: postGraphemesMax,
+  source: jetstreamSource,
+  send: blueskySender,
+  accountFields: { settings: ['jetstreamUrl', 'wantedDids', 'pdsUrl', 'appViewUrl', 'handle'], secrets: ['appPassword'] },
+  testConnection,
 }
