@@ -1,5 +1,8 @@
 import type { Channel } from '../types.ts'
 import { parseXPayload } from './parse.ts'
+import { testXConnection, xSender } from './send.ts'
+import { mentionsSource } from './source.ts'
+import { verifyXWebhook } from './verify.ts'
 
 export const xTwitter: Channel = {
   name: 'x-twitter',
@@ -8,4 +11,13 @@ export const xTwitter: Channel = {
   parse: parseXPayload,
   openListening: false,
   replyLengthMax: 280,
+  verify: verifyXWebhook,
+  // Mentions polling; the filtered stream (`filteredStream` in source.ts) is for accounts with `stream: on`.
+  source: mentionsSource,
+  send: xSender,
+  accountFields: {
+    settings: ['apiBaseUrl', 'userId', 'handle', 'stream'],
+    secrets: ['accessToken', 'consumerSecret', 'bearerToken'],
+  },
+  testConnection: testXConnection,
 }

@@ -241,6 +241,36 @@ describe('parseXPayload: v1.1 and Account Activity own payloads', () => {
     expect(result.ok && result.skipped).toBe(1)
   })
 
+  it('reads one POST holding DMs, Tweets, deletes and typing events; the brand\'s own are outbound', () => {
+    const body = {
+      for_user_id: brandId,
+      direct_message_events: [
+        { type: 'message_create', id: '1800000000000000910', created_timestamp: '1717243200000',
+          message_create: { target: { recipient_id: brandId }, sender_id: customerId, message_data: { text: 'my order?' } } },
+        { type: 'message_create', id: '1800000000000000911', created_timestamp: '1717243260000',
+          message_create: { target: { recipient_id: customerId }, sender_id: brandId, message_data: { text: 'checking' } } },
+      ],
+      users: {
+        [customerId]: { id: customerId, screen_name: 'grumpy_cust', name: 'Grumpy Customer' },
+        [brandId]: { id: brandId, screen_name: 'AcmeHelp', name: 'Acme Support' },
+      },
+      tweet_create_events: [{ id_str: '1800000000000000920', text: '@grumpy_cust fixed', in_reply_to_status_id_str: '1800000000000000777', user: { id_str: brandId, screen_name: 'AcmeHelp' } }],
+      tweet_delete_events: [{ status: { id: '1800000000000000920', user_id: brandId }, timestamp_ms: '1717243400000' }],
+      direct_message_indicate_typing_events: [{ created_timestamp: '1717243199000', sender_id: customerId, target: { recipient_id: brandId } }],
+    }
+    const result = parse(JSON.stringify(body))
+    expect(messagesOf(result).map((m) => [m.externalId, m.op, m.direction, m.visibility, m.author?.handle ?? null])).toEqual([
+      ['1800000000000000910', 'create', 'in', 'private', 'grumpy_cust'],
+      ['1800000000000000911', 'create', 'out', 'private', 'AcmeHelp'],
+      ['1800000000000000920', 'create', 'out', 'public', 'AcmeHelp'],
+      ['1800000000000000920', 'delete', 'out', 'public', null],
+    ])
+    expect(messagesOf(result)[1]?.threadExternalId).toBe(`${customerId}-${brandId}`)
+    expect(result.ok && result.skipped).toBe(1)
+    // A replayed delivery gives the same ids (the pipeline dedupes on them).
+    expect(messagesOf(parse(JSON.stringify(body))).map((m) => m.externalId)).toEqual(messagesOf(result).map((m) => m.externalId))
+  })
+
   it('reads a legacy stream delete notice', () => {
     const notice = { delete: { status: { id: 1800000000000000555, id_str: '1800000000000000555', user_id_str: customerId }, timestamp_ms: '1717243300000' } }
     expect(onlyMessage(parse(JSON.stringify(notice)))).toMatchObject({ op: 'delete', externalId: '1800000000000000555' })
