@@ -74,7 +74,8 @@ export async function bodyText(res: Response, max = 2_000): Promise<string> {
 export function failureFromStatus(status: number, headers: Headers, detail: string, now: Date, reset?: ResetHeader): SendResult & { ok: false } {
   const reason = `HTTP ${status}${detail === '' ? '' : `: ${detail}`}`
   if (status === 429 || status === 408 || status >= 500) {
-    return { ok: false, retryable: true, retryAfterMs: retryAfterMs(headers, now, reset), reason }
+    // Platforms send their window's reset on every answer; it says when to retry only after a 429.
+    return { ok: false, retryable: true, retryAfterMs: retryAfterMs(headers, now, status === 429 ? reset : undefined), reason }
   }
   const code: SendFailureCode = status === 401 ? 'AUTH_REVOKED' : status === 404 || status === 410 ? 'PARENT_GONE' : 'REJECTED'
   return { ok: false, retryable: false, code, reason }

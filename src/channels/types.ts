@@ -174,6 +174,11 @@ export interface Channel {
   verify?: VerifyWebhook
   /** Polling or streaming intake, for channels Earshot fetches from. */
   source?: Source
+  /**
+   * The intakes to run for one account, when its settings choose (X: mentions polling, plus the filtered
+   * stream with `stream: on`; Mastodon: streaming with polling catch-up). Default: `[source]`.
+   */
+  sourcesFor?(account: AccountRuntime): Source[]
   /** Outbound actions, for channels that can answer. */
   send?: Sender
   /** Settings and secrets an account of this channel needs (shown by the API and the web app). */

@@ -26,7 +26,7 @@ export interface SourceSupervisor {
   start(): Promise<void>
   /** Re-reads the accounts now (after one was added, changed or removed). */
   refresh(): Promise<void>
-  /** Account ids with a running intake. */
+  /** `accountId#n` of every running intake. */
   running(): string[]
   stop(): Promise<void>
 }
@@ -116,11 +116,20 @@ export function createSourceSupervisor(opts: SourceSupervisorOptions): SourceSup
   async function refresh(): Promise<void> {
     if (stopped) return
     const rows = await store.channelAccounts.listEnabled()
+    // One loop per (account, intake): an account may run several (X: mentions polling and the filtered stream).
     const wanted = new Map<string, { row: ChannelAccountRow; source: Source; fingerprint: string }>()
     for (const row of rows) {
-      const source = channelByName(row.channel)?.source
-      if (source === undefined) continue
-      wanted.set(row.id, { row, source, fingerprint: `${JSON.stringify(row.settings)}|${row.sealedSecrets?.toString('base64') ?? ''}` })
+      const channel = channelByName(row.channel)
+      if (channel === undefined) continue
+      let intakes: Source[]
+      try {
+        intakes = channel.sourcesFor?.(accountRuntime(row, secretBox)) ?? (channel.source === undefined ? [] : [channel.source])
+      } catch (err) {
+        await store.channelAccounts.setHealth(row.id, 'error', err instanceof Error ? err.message : String(err))
+        continue
+      }
+      const fingerprint = `${JSON.stringify(row.settings)}|${row.sealedSecrets?.toString('base64') ?? ''}`
+      intakes.forEach((source, i) => wanted.set(`${row.id}#${i}`, { row, source, fingerprint }))
     }
     for (const [id, running] of loops) {
       if (wanted.get(id)?.fingerprint === running.fingerprint) continue

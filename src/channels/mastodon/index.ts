@@ -5,6 +5,7 @@ import { authHeaders, instanceUrl } from './api.ts'
 import { parseMastodonPayload } from './parse.ts'
 import { mastodonSender } from './send.ts'
 import { mastodonPollSource } from './source.ts'
+import { streamingSource } from './stream.ts'
 
 // 'document': a unit is one JSON value (a status, a notification, a page, a streaming event) or
 // an SSE text, and the fixture files are whole documents (.jsonl files are still read by line).
@@ -16,8 +17,10 @@ export const mastodon: Channel = {
   openListening: false,
   replyLengthMax: 500,
   source: mastodonPollSource,
+  // Streaming catches up by polling on every (re)connect, so it replaces polling rather than joining it.
+  sourcesFor: (account) => [account.settings.streaming === 'on' ? streamingSource : mastodonPollSource],
   send: mastodonSender,
-  accountFields: { settings: ['apiBaseUrl', 'streamingUrl', 'acct', 'replyVisibility'], secrets: ['accessToken'] },
+  accountFields: { settings: ['apiBaseUrl', 'streamingUrl', 'streaming', 'acct', 'replyVisibility'], secrets: ['accessToken'] },
   testConnection,
 }
 

@@ -2,6 +2,7 @@ import type { Channel } from '../types.ts'
 import { parseXPayload } from './parse.ts'
 import { testXConnection, xSender } from './send.ts'
 import { mentionsSource } from './source.ts'
+import { filteredStream } from './stream.ts'
 import { verifyXWebhook } from './verify.ts'
 
 export const xTwitter: Channel = {
@@ -14,6 +15,7 @@ export const xTwitter: Channel = {
   verify: verifyXWebhook,
   // Mentions polling; the filtered stream (`filteredStream` in source.ts) is for accounts with `stream: on`.
   source: mentionsSource,
+  sourcesFor: (account) => (account.settings.stream === 'on' ? [mentionsSource, filteredStream] : [mentionsSource]),
   send: xSender,
   accountFields: {
     settings: ['apiBaseUrl', 'userId', 'handle', 'stream'],
