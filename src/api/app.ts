@@ -10,6 +10,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ApiDeps } from './context.ts'
 import { installErrorHandling } from './errors.ts'
 import { authPlugin } from './plugins/auth.ts'
+import { webchatGateway } from '../channels/webchat/gateway.ts'
+import { webchatHub } from '../channels/webchat/hub.ts'
+import { widgetSource } from '../channels/webchat/widget.ts'
+import { ingestLater } from '../pipeline/ingest.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { channelAccountRoutes } from './routes/channel-accounts.ts'
 import { conversationRoutes } from './routes/conversations.ts'
@@ -75,6 +79,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       app.get(path, { schema: { hide: true } }, sendIndex)
     }
   }
+
+  // Web chat: the embeddable widget and the visitors' sockets (public: visitors have no token).
+  app.get('/widget.js', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(widgetSource))
+  await app.register(webchatGateway({
+    hub: webchatHub,
+    async isAccountOpen(accountId) {
+      const account = await opts.store.channelAccounts.byId(accountId)
+      return account !== null && account.channel === 'webchat' && account.enabled
+    },
+    async onVisitorMessage(accountId, body) {
+      const account = await opts.store.channelAccounts.byId(accountId)
+      if (account === null || !account.enabled) throw new Error('this chat is closed')
+      await ingestLater(opts.store, opts.bus, account.workspaceId, 'webchat', [{ body, origin: 'webchat' }], account.id)
+    },
+  }))
 
   // Platforms deliver webhooks without our bearer token: their own signatures authenticate them.
   await app.register(webhookRoutes, { ...deps, prefix: '/api/v1' })

@@ -63,7 +63,7 @@ describe('webhooks', () => {
     expect(forged.status).toBe(401)
     const unsigned = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delivery) })
     expect(unsigned.status).toBe(401)
-    expect((await unsigned.json()).error.code).toBe('UNAUTHORIZED')
+    expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED')
     const wrongChannel = await deliverXWebhook(`${server.url}/api/v1/webhooks/bluesky/${accountId}`, delivery, consumerSecret)
     expect(wrongChannel.status).toBe(404)
     const unknownAccount = await deliverXWebhook(`${server.url}/api/v1/webhooks/x-twitter/00000000-0000-4000-8000-000000000000`, delivery, consumerSecret)

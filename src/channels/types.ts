@@ -181,6 +181,11 @@ export interface Channel {
   sourcesFor?(account: AccountRuntime): Source[]
   /** Outbound actions, for channels that can answer. */
   send?: Sender
+  /**
+   * The brand's own author ids on the platform for an account's settings (X user id, Bluesky DID, mailbox
+   * address …): messages by them are the brand's own (direction 'out'), not a customer's.
+   */
+  brandAuthorIds?(settings: Readonly<Record<string, string>>): string[]
   /** Settings and secrets an account of this channel needs (shown by the API and the web app). */
   accountFields?: { settings: readonly string[]; secrets: readonly string[] }
   /** A cheap authenticated call ("who am I") that proves the credentials work. */

@@ -55,11 +55,14 @@ function isTransient(error: unknown): boolean {
   return code === '40P01' || code === '40001'
 }
 
-function parseRow(row: InboundRow): Parsed {
+/** `brandIds`: the workspace's own author ids on this channel; their messages are outbound, not a customer's. */
+function parseRow(row: InboundRow, brandIds: ReadonlySet<string>): Parsed {
   const channel = channelByName(row.channel)
   if (channel === undefined) return { row, reason: 'UNKNOWN_CHANNEL', detail: `no parser for channel ${row.channel}` }
   const result = channel.parse({ body: row.body, ...(row.origin === null ? {} : { origin: row.origin }) })
-  return result.ok ? { row, messages: result.messages.map((msg) => ({ msg, triage: triageMessage(msg) })), skipped: result.skipped } : { row, reason: result.reason, detail: result.detail }
+  if (!result.ok) return { row, reason: result.reason, detail: result.detail }
+  const messages = result.messages.map((msg) => (msg.author !== null && brandIds.has(msg.author.externalUserId) ? { ...msg, direction: 'out' as const } : msg))
+  return { row, messages: messages.map((msg) => ({ msg, triage: triageMessage(msg) })), skipped: result.skipped }
 }
 
 /** The external ids a batch will look up (its messages and their parents), grouped by workspace and channel. */
@@ -125,6 +128,17 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
   // outer handle would wait for the transaction that waits for it.
   // Weights are read once per workspace per transaction: a change applies from the next batch on.
   const weightsSeen = new Map<string, { at: number; weights: PriorityWeights }>()
+  // The brand's own author ids per workspace and channel, from its accounts' settings; re-read every few seconds.
+  const brandIdsSeen = new Map<string, { at: number; ids: ReadonlySet<string> }>()
+  async function brandIdsOf(tx: Queries, workspaceId: string, channelName: string): Promise<ReadonlySet<string>> {
+    const key = `${workspaceId}\u0000${channelName}`
+    const hit = brandIdsSeen.get(key)
+    if (hit !== undefined && Date.now() - hit.at < 5_000) return hit.ids
+    const brandAuthorIds = channelByName(channelName)?.brandAuthorIds
+    const ids = new Set(brandAuthorIds === undefined ? [] : (await tx.channelAccounts.settingsOf(workspaceId, channelName)).flatMap((s) => brandAuthorIds(s)))
+    brandIdsSeen.set(key, { at: Date.now(), ids })
+    return ids
+  }
   async function weightsOf(tx: Queries, workspaceId: string): Promise<PriorityWeights> {
     const hit = weightsSeen.get(workspaceId)
     if (hit !== undefined && Date.now() - hit.at < 2_000) return hit.weights
@@ -142,7 +156,8 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
   async function processClaim(claim: { ids?: string[]; olderThanMs?: number }, limit: number) {
     return store.transaction(async (tx) => {
       const rows = await tx.inbound.claim({ ...claim, limit })
-      const parsedRows = rows.map(parseRow)
+      const parsedRows: Parsed[] = []
+      for (const row of rows) parsedRows.push(parseRow(row, await brandIdsOf(tx, row.workspaceId, row.channel)))
       const known = await KnownMessages.prefetch(tx, wantedMessages(parsedRows))
       const assignments: NewAssignment[] = []
       // Listening first: the authors of posts no rule wants are not worth an identity (unless their post joins a thread, then apply upserts it alone).

@@ -23,6 +23,8 @@ export const bluesky: Channel = {
   replyLengthMax: postGraphemesMax,
   source: jetstreamSource,
   send: blueskySender,
-  accountFields: { settings: ['jetstreamUrl', 'wantedDids', 'pdsUrl', 'appViewUrl', 'handle'], secrets: ['appPassword'] },
+  // The DID is known after sign-in; set it (setting `did`) so the brand's own posts read as outbound.
+  brandAuthorIds: (settings) => (settings.did === undefined ? [] : [settings.did]),
+  accountFields: { settings: ['jetstreamUrl', 'wantedDids', 'pdsUrl', 'appViewUrl', 'handle', 'did'], secrets: ['appPassword'] },
   testConnection,
 }

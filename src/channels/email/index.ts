@@ -15,6 +15,7 @@ export const email: Channel = {
   replyLengthMax: 100_000,
   source: imapSource,
   send: emailSender,
+  brandAuthorIds: (settings) => [settings.fromAddress, settings.smtpUser, settings.user].filter((a): a is string => a !== undefined && a.includes('@')).map((a) => a.trim().toLowerCase()),
   accountFields: { settings: emailSettings, secrets: emailSecrets },
   testConnection: (ctx) => testEmailConnection(ctx),
 }

@@ -17,6 +17,7 @@ export const xTwitter: Channel = {
   source: mentionsSource,
   sourcesFor: (account) => (account.settings.stream === 'on' ? [mentionsSource, filteredStream] : [mentionsSource]),
   send: xSender,
+  brandAuthorIds: (settings) => (settings.userId === undefined ? [] : [settings.userId]),
   accountFields: {
     settings: ['apiBaseUrl', 'userId', 'handle', 'stream'],
     secrets: ['accessToken', 'consumerSecret', 'bearerToken'],

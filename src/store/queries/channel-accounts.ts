@@ -97,6 +97,12 @@ export function channelAccountQueries(sql: Sql) {
       const { rows } = await sql.query(`delete from channel_account where workspace_id = $1 and id = $2 returning id`, [workspaceId, id])
       return rows.length > 0
     },
+    /** Settings of every account of a channel in a workspace (the brand's own ids are in them). */
+    async settingsOf(workspaceId: string, channel: string): Promise<Record<string, string>[]> {
+      const { rows } = await sql.query<{ settings: Record<string, string> }>(
+        `select settings from channel_account where workspace_id = $1 and channel = $2`, [workspaceId, channel])
+      return rows.map((r) => r.settings)
+    },
     async saveCursor(id: string, cursor: unknown): Promise<void> {
       await sql.query(`update channel_account set cursor = $2::jsonb where id = $1`, [id, JSON.stringify(cursor ?? null)])
     },
