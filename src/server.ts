@@ -29,6 +29,7 @@ export interface Earshot {
   runner: Runner
   outbox: OutboxWorker
   sources: SourceSupervisor
+  secretBox: SecretBox
   app: FastifyInstance
   /** The admin token generated on this start, if one was; shown once. */
   generatedAdminToken: string | null
@@ -83,7 +84,7 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
       store, bus, runner, secretBox, outbox, sources, metrics: createMetrics(), ingestBodyLimitBytes: config.ingestBodyLimitBytes,
       logger: opts.httpLogger === true ? { level: config.logLevel } : false,
     })
-    const started = { store, bus, runner, outbox, sources, app }
+    const started = { store, bus, runner, outbox, sources, secretBox, app }
     return {
       ...started,
       generatedAdminToken,

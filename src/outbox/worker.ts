@@ -90,7 +90,13 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     const ctx: SendContext = { account: accountRuntime(accountRow, secretBox), fetch: fetchFn, signal, now: () => new Date() }
 
     if (row.attempts > 1 && sender.findSent !== undefined) {
-      const found = await sender.findSent(req, ctx).catch(() => null)
+      let found: { externalId: string; url: string | null } | null
+      try {
+        found = await sender.findSent(req, ctx)
+      } catch (err) {
+        // Not knowing whether the earlier attempt posted is not "it did not": look again later instead of posting twice.
+        return retry(row, { retryAfterMs: null, reason: `could not check for an earlier post: ${err instanceof Error ? err.message : String(err)}` })
+      }
       if (found !== null) {
         log(`outbox ${row.id}: found the post of an earlier attempt (${found.externalId}); not sending again`)
         return succeed(row, req, { ...found, raw: { foundAfterRetry: true } })
@@ -105,10 +111,14 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     }
     if (result.ok) return succeed(row, req, result)
     if (!result.retryable) return fail(row, result.code, result.reason)
-    if (row.attempts >= backoff.attemptsMax) return fail(row, 'RETRIES_EXHAUSTED', `${row.attempts} attempts; last: ${result.reason}`)
-    const delay = retryDelayMs(row.attempts, result.retryAfterMs, backoff)
-    await store.outbox.markRetry(row.id, delay, result.reason)
-    log(`outbox ${row.id}: attempt ${row.attempts} failed (${result.reason}); next in ${delay} ms`)
+    return retry(row, result)
+  }
+
+  async function retry(row: OutboxRow, why: { retryAfterMs: number | null; reason: string }): Promise<OutboxOutcome> {
+    if (row.attempts >= backoff.attemptsMax) return fail(row, 'RETRIES_EXHAUSTED', `${row.attempts} attempts; last: ${why.reason}`)
+    const delay = retryDelayMs(row.attempts, why.retryAfterMs, backoff)
+    await store.outbox.markRetry(row.id, delay, why.reason)
+    log(`outbox ${row.id}: attempt ${row.attempts} failed (${why.reason}); next in ${delay} ms`)
     return 'retry'
   }
 
