@@ -20,6 +20,7 @@ import { conversationRoutes } from './routes/conversations.ts'
 import { correctionRoutes } from './routes/corrections.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { listeningRoutes } from './routes/listening.ts'
+import { approvalRoutes } from './routes/approvals.ts'
 import { replyRoutes } from './routes/replies.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { opsRoutes } from './routes/ops.ts'
@@ -110,6 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(settingsRoutes, deps)
     await v1.register(channelAccountRoutes, deps)
     await v1.register(replyRoutes, deps)
+    await v1.register(approvalRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

@@ -109,6 +109,48 @@ describe('replies through the outbox', () => {
     expect((await call('GET', `/api/v1/conversations/${c.id}/replies`)).json.items).toHaveLength(0)
   })
 
+  it('holds a trainee\'s reply for a supervisor: nothing reaches the platform until approved (edited)', async () => {
+    const trainee = (await call('POST', '/api/v1/agents', { body: { name: 'Tia Trainee' } })).json
+    const traineeToken = (await call('POST', '/api/v1/tokens', { body: { name: 'tia', role: 'agent', workspace: 'default', agentId: trainee.id } })).json.token
+    const supervisorToken = (await call('POST', '/api/v1/tokens', { body: { name: 'sam', role: 'supervisor', workspace: 'default' } })).json.token
+    const policy = await call('PUT', '/api/v1/settings/approval-policy', { token: supervisorToken, body: { agents: [trainee.id], queues: [], riskFlags: ['legal'], reachOver: null } })
+    expect(policy.status).toBe(200)
+    expect((await call('PUT', '/api/v1/settings/approval-policy', { token: traineeToken, body: policy.json })).status).toBe(403)
+
+    const c = await conversationFor('3kreply0000d', 'Northwind charged me twice for one seat')
+    const postsBefore = fake.posts().length
+    const held = await call('POST', `/api/v1/conversations/${c.id}/replies`, { token: traineeToken, body: { text: 'sorry about that!!' } })
+    expect(held.status).toBe(202)
+    expect(held.json.status).toBe('held')
+    expect(held.json.approvalReasons.join(' ')).toContain(trainee.id)
+    await server.earshot.outbox.drain()
+    expect(fake.posts()).toHaveLength(postsBefore)
+
+    const queue = await call('GET', '/api/v1/approvals', { token: supervisorToken })
+    expect(queue.json.items.map((r: any) => r.id)).toEqual([held.json.id])
+    expect(queue.json.items[0].conversationPreview).toContain('charged me twice')
+    expect((await call('POST', `/api/v1/approvals/${held.json.id}`, { token: traineeToken, body: { decision: 'approve' } })).status).toBe(403)
+
+    const edited = 'Sorry about the double charge! Please DM us your booking reference and we will refund it today.'
+    const approved = await call('POST', `/api/v1/approvals/${held.json.id}`, { token: supervisorToken, body: { decision: 'approve', text: edited, note: 'tone' } })
+    expect(approved.status).toBe(200)
+    expect(approved.json).toMatchObject({ status: 'pending', reviewedBy: 'token:sam', text: edited })
+    expect((await call('POST', `/api/v1/approvals/${held.json.id}`, { token: supervisorToken, body: { decision: 'reject' } })).status).toBe(409)
+    const sent = await settled(c.id, held.json.id)
+    expect(sent.status).toBe('sent')
+    expect(fake.posts().map((p) => (p.value as any).text)).toContain(edited)
+    expect(fake.posts()).toHaveLength(postsBefore + 1)
+
+    const rejectedDraft = await call('POST', `/api/v1/conversations/${c.id}/replies`, { token: traineeToken, body: { text: 'not this one' } })
+    const rejected = await call('POST', `/api/v1/approvals/${rejectedDraft.json.id}`, { token: supervisorToken, body: { decision: 'reject', note: 'no' } })
+    expect(rejected.json.status).toBe('cancelled')
+    await server.earshot.outbox.drain()
+    expect(fake.posts()).toHaveLength(postsBefore + 1)
+    const audit = (await call('GET', '/api/v1/audit?limit=100')).json.items.filter((a: any) => a.targetId === c.id).map((a: any) => a.action)
+    expect(audit).toEqual(expect.arrayContaining(['reply.held', 'reply.approved', 'reply.rejected', 'reply.sent']))
+    await call('PUT', '/api/v1/settings/approval-policy', { body: { agents: [], queues: [], riskFlags: [], reachOver: null } })
+  })
+
   it('gives the agent a clear failure when the platform refuses the credentials', async () => {
     const c = await conversationFor('3kreply0000c', 'Northwind cancelled my flight, no email, nothing')
     fake.revokeAppPassword()

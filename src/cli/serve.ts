@@ -17,6 +17,8 @@ export async function serve(input: ConfigInput): Promise<void> {
     platforms = await startDemoPlatforms(earshot.store, earshot.secretBox, demoWorkspace.id)
     const page = demoSitePage(platforms.webchatAccountId)
     earshot.app.get('/demo/site', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(page))
+    const standIns = platforms
+    earshot.app.get('/demo/platforms', { schema: { hide: true } }, async () => standIns.posted())
     await earshot.sources.refresh()
   }
   const address = await earshot.app.listen({ host: config.host, port: config.port })

@@ -1,6 +1,7 @@
 // What triage says about one message, as the pipeline stores and scores it. Produced by src/triage.
 
-export type RiskFlag = 'legal' | 'safety' | 'churn' | 'press' | 'regulator' | 'abuse' | 'pii'
+export const riskFlagNames = ['legal', 'safety', 'churn', 'press', 'regulator', 'abuse', 'pii'] as const
+export type RiskFlag = (typeof riskFlagNames)[number]
 
 export type PiiKind = 'card' | 'phone' | 'email' | 'order'
 

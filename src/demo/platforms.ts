@@ -9,8 +9,8 @@ import type { Store } from '../store/index.ts'
 import { DEMO_BRAND } from './context.ts'
 
 export interface DemoPlatforms {
-  /** Replies posted so far on each stand-in. */
-  posted(): { x: number; bluesky: number }
+  /** What the stand-ins received: what customers would see on each platform. */
+  posted(): { x: { tweets: unknown[]; dms: unknown[] }; bluesky: { posts: unknown[] } }
   close(): Promise<void>
 }
 
@@ -45,7 +45,7 @@ export async function startDemoPlatforms(store: Store, box: SecretBox, workspace
     const [xFake, bskyFake] = [x, bluesky]
     return {
       webchatAccountId,
-      posted: () => ({ x: xFake.posted.length + xFake.dms.length, bluesky: bskyFake.posts().length }),
+      posted: () => ({ x: { tweets: [...xFake.posted], dms: [...xFake.dms] }, bluesky: { posts: bskyFake.posts() } }),
       async close() {
         await Promise.all([xFake.close(), bskyFake.close()])
       },

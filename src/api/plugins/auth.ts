@@ -58,6 +58,12 @@ export async function resolveWorkspace(store: Store, request: FastifyRequest, ex
   return ws
 }
 
+/** Approving held replies, wallboards: supervisors and admins. */
+export function requireSupervisor(request: FastifyRequest): void {
+  const role = request.token?.role
+  if (role !== 'admin' && role !== 'supervisor') throw new EarshotError('FORBIDDEN', 'supervisor or admin token required')
+}
+
 export function requireAdmin(request: FastifyRequest): void {
   if (request.token?.role !== 'admin') throw new EarshotError('FORBIDDEN', 'admin token required')
 }

@@ -38,18 +38,20 @@ export const adminRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { sto
       tags: ['workspaces'],
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 100 }),
-        role: Type.Union([Type.Literal('admin'), Type.Literal('agent')], { default: 'agent' }),
-        workspace: Type.Optional(Type.String({ description: 'slug or id; required for agent tokens' })),
+        role: Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('agent')], { default: 'agent' }),
+        workspace: Type.Optional(Type.String({ description: 'slug or id; required for agent and supervisor tokens' })),
+        agentId: Type.Optional(Type.String({ format: 'uuid', description: 'the agent this token acts as (its replies follow the approval policy for that agent)' })),
       }, { additionalProperties: false }),
       response: { 201: Type.Object({ id: Type.String(), token: Type.String(), role: Type.String(), workspaceId: Type.Union([Type.String(), Type.Null()]) }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
     },
   }, async (req, reply) => {
     requireAdmin(req)
     const role = req.body.role ?? 'agent'
-    if (role === 'agent' && req.body.workspace === undefined) raise('VALIDATION', 'agent tokens need a workspace')
+    if (role !== 'admin' && req.body.workspace === undefined) raise('VALIDATION', `${role} tokens need a workspace`)
     const ws = req.body.workspace === undefined ? null : await resolveWorkspace(store, req, req.body.workspace)
+    if (req.body.agentId !== undefined && (ws === null || (await store.agents.get(ws.id, req.body.agentId)) === null)) raise('AGENT_NOT_FOUND', 'agentId must be an agent of the token\'s workspace')
     const token = generateToken()
-    const created = await store.tokens.create({ token, name: req.body.name, role, workspaceId: ws?.id ?? null })
+    const created = await store.tokens.create({ token, name: req.body.name, role, workspaceId: ws?.id ?? null, agentId: req.body.agentId ?? null })
     return reply.status(201).send({ id: created.id, token, role: created.role, workspaceId: created.workspaceId })
   })
 

@@ -9,6 +9,8 @@ import type { OutboundAction } from '../../channels/types.ts'
 import { raise } from '../../core/errors.ts'
 import { graphemeCount } from '../../core/text.ts'
 import type { OutboxRow } from '../../store/queries/outbox.ts'
+import { needsApproval } from '../../workflow/approval.ts'
+import { approvalPolicyOf } from '../approval-policy.ts'
 import type { ApiDeps } from '../context.ts'
 import { ErrorBody } from '../errors.ts'
 import { resolveWorkspace } from '../plugins/auth.ts'
@@ -32,12 +34,16 @@ export const ReplySchema = Type.Object({
   requestedBy: Type.Union([Type.Null(), Type.String()]),
   createdAt: Type.String(),
   sentAt: Type.Union([Type.Null(), Type.String()]),
+  approvalReasons: Type.Array(Type.String(), { description: 'why it waits (or waited) for a supervisor' }),
+  reviewedBy: Type.Union([Type.Null(), Type.String()]),
+  reviewNote: Type.Union([Type.Null(), Type.String()]),
 })
 
-const replyView = (r: OutboxRow) => ({
+export const replyView = (r: OutboxRow) => ({
   id: r.id, conversationId: r.conversationId, channel: r.channel, action: r.action, text: r.text, visibility: r.visibility, status: r.status,
   attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, lastError: r.lastError, failureCode: r.failureCode, externalId: r.externalId,
   messageId: r.messageId, idempotencyKey: r.idempotencyKey, requestedBy: r.requestedBy, createdAt: r.createdAt, sentAt: r.sentAt,
+  approvalReasons: r.approvalReasons, reviewedBy: r.reviewedBy, reviewNote: r.reviewNote,
 })
 
 export const replyRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, bus, outbox }) => {
@@ -77,12 +83,21 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { sto
       ?? raise('NO_CHANNEL_ACCOUNT', `connect a ${channel.label} account first (POST /api/v1/channel-accounts)`)
     const key = req.headers['idempotency-key'] ?? req.body.idempotencyKey ?? randomUUID()
     const actor = `token:${req.token!.name}`
+    const agentId = req.token!.agentId
+    const approvalReasons = needsApproval(
+      { agentId: agentId ?? '', queueId: conversation.queue?.id ?? null, visibility },
+      { riskFlags: conversation.riskFlags, reach: conversation.contact?.followers ?? null, priority: conversation.priority },
+      approvalPolicyOf(await store.workspaces.approvalPolicy(ws.id)),
+    ) ?? []
     const { row, created } = await store.outbox.enqueue({
       workspaceId: ws.id, conversationId: conversation.id, channel: channel.name, accountId, action, text, visibility,
-      targetMessageId: target.id, idempotencyKey: key, requestedBy: actor, held: false,
+      targetMessageId: target.id, idempotencyKey: key, requestedBy: actor, requestedByAgentId: agentId, approvalReasons,
     })
     if (created) {
-      await store.audit.record({ workspaceId: ws.id, actor, action: 'reply.requested', targetType: 'conversation', targetId: conversation.id, detail: { outboxId: row.id, action, visibility } })
+      await store.audit.record({
+        workspaceId: ws.id, actor, action: approvalReasons.length > 0 ? 'reply.held' : 'reply.requested', targetType: 'conversation', targetId: conversation.id,
+        detail: { outboxId: row.id, action, visibility, ...(approvalReasons.length > 0 ? { approvalReasons } : {}) },
+      })
       outbox.kick()
       await publishConversationUpdated(bus, ws.id, conversation.id)
     }

@@ -26,6 +26,10 @@ export interface OutboxRow {
   requestedBy: string | null
   createdAt: string
   sentAt: string | null
+  approvalReasons: string[]
+  reviewedBy: string | null
+  reviewedAt: string | null
+  reviewNote: string | null
 }
 
 interface Row {
@@ -49,10 +53,15 @@ interface Row {
   requested_by: string | null
   created_at: Date
   sent_at: Date | null
+  approval_reasons: string[]
+  reviewed_by: string | null
+  reviewed_at: Date | null
+  review_note: string | null
 }
 
 const columns = `id, workspace_id, conversation_id, channel, channel_account_id, action, text, visibility, target_message_id, idempotency_key,
-  status, attempts, next_attempt_at, last_error, failure_code, external_id, message_id, requested_by, created_at, sent_at`
+  status, attempts, next_attempt_at, last_error, failure_code, external_id, message_id, requested_by, created_at, sent_at,
+  approval_reasons, reviewed_by, reviewed_at, review_note`
 
 const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString())
 
@@ -62,6 +71,7 @@ const toOutbox = (r: Row): OutboxRow => ({
   status: r.status, attempts: r.attempts, nextAttemptAt: new Date(r.next_attempt_at).toISOString(), lastError: r.last_error,
   failureCode: r.failure_code, externalId: r.external_id, messageId: r.message_id, requestedBy: r.requested_by,
   createdAt: new Date(r.created_at).toISOString(), sentAt: iso(r.sent_at),
+  approvalReasons: r.approval_reasons, reviewedBy: r.reviewed_by, reviewedAt: iso(r.reviewed_at), reviewNote: r.review_note,
 })
 
 /** What send.ts needs of the customer's message being answered. */
@@ -81,15 +91,18 @@ export function outboxQueries(sql: Sql) {
     /** Inserts; with a key already used in the workspace, returns the existing row instead (a retried request). */
     async enqueue(o: {
       workspaceId: string; conversationId: string; channel: string; accountId: string | null; action: string; text: string
-      visibility: 'public' | 'private'; targetMessageId: string | null; idempotencyKey: string; requestedBy: string; held: boolean
+      visibility: 'public' | 'private'; targetMessageId: string | null; idempotencyKey: string; requestedBy: string
+      requestedByAgentId: string | null
+      /** Non-empty: the reply waits for a supervisor (status 'held') for these reasons. */
+      approvalReasons: string[]
     }): Promise<{ row: OutboxRow; created: boolean }> {
       const { rows } = await sql.query<Row>(
         `insert into outbox (workspace_id, conversation_id, channel, channel_account_id, action, text, visibility, target_message_id,
-           idempotency_key, requested_by, status, payload)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '{}'::jsonb)
+           idempotency_key, requested_by, status, payload, requested_by_agent_id, approval_reasons)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '{}'::jsonb, $12, $13::jsonb)
          on conflict (workspace_id, idempotency_key) do nothing returning ${columns}`,
         [o.workspaceId, o.conversationId, o.channel, o.accountId, o.action, storableText(o.text), o.visibility, o.targetMessageId,
-          o.idempotencyKey, o.requestedBy, o.held ? 'held' : 'pending'],
+          o.idempotencyKey, o.requestedBy, o.approvalReasons.length > 0 ? 'held' : 'pending', o.requestedByAgentId, JSON.stringify(o.approvalReasons)],
       )
       if (rows[0]) return { row: toOutbox(rows[0]), created: true }
       const existing = await sql.query<Row>(`select ${columns} from outbox where workspace_id = $1 and idempotency_key = $2`, [o.workspaceId, o.idempotencyKey])
@@ -137,15 +150,25 @@ export function outboxQueries(sql: Sql) {
         [id, code, storableText(error)],
       )
     },
-    /** A held reply approved (→ pending) or rejected (→ cancelled); null when it was not held. */
-    async release(workspaceId: string, id: string, to: 'pending' | 'cancelled', text: string | null): Promise<OutboxRow | null> {
+    /**
+     * A held reply approved (→ pending, optionally with the supervisor's edit) or rejected (→ cancelled).
+     * Null when it is not held (any more): two supervisors deciding at once get one winner.
+     */
+    async review(workspaceId: string, id: string, r: { to: 'pending' | 'cancelled'; text: string | null; reviewer: string; note: string | null }): Promise<OutboxRow | null> {
       if (!isUuid(id)) return null
       const { rows } = await sql.query<Row>(
-        `update outbox set status = $3, text = coalesce($4, text), next_attempt_at = now(), updated_at = now()
+        `update outbox set status = $3, text = coalesce($4, text), next_attempt_at = now(), updated_at = now(),
+           reviewed_by = $5, reviewed_at = now(), review_note = $6
          where workspace_id = $1 and id = $2 and status = 'held' returning ${columns}`,
-        [workspaceId, id, to, text === null ? null : storableText(text)],
+        [workspaceId, id, r.to, r.text === null ? null : storableText(r.text), r.reviewer, r.note],
       )
       return rows[0] ? toOutbox(rows[0]) : null
+    },
+    /** Replies waiting for a supervisor, oldest first. */
+    async held(workspaceId: string, limit: number): Promise<OutboxRow[]> {
+      const { rows } = await sql.query<Row>(
+        `select ${columns} from outbox where workspace_id = $1 and status = 'held' order by created_at, id limit $2`, [workspaceId, limit])
+      return rows.map(toOutbox)
     },
     /** The customer's message a reply answers: the given one, else the conversation's latest inbound message. */
     async target(conversationId: string, messageId: string | null): Promise<(OutboxTargetRow & { id: string }) | null> {

@@ -38,6 +38,14 @@ export function workspaceQueries(sql: Sql) {
     async setPriorityWeights(id: string, weights: PriorityWeights): Promise<void> {
       await sql.query('update workspace set priority_weights = $2::jsonb where id = $1', [id, JSON.stringify(weights)])
     },
+    /** The stored approval policy (a partial ApprovalPolicy; missing keys mean "no rule"). */
+    async approvalPolicy(id: string): Promise<Record<string, unknown>> {
+      const { rows } = await sql.query<{ p: Record<string, unknown> }>('select approval_policy as p from workspace where id = $1', [id])
+      return rows[0]?.p ?? {}
+    },
+    async setApprovalPolicy(id: string, policy: object): Promise<void> {
+      await sql.query('update workspace set approval_policy = $2::jsonb where id = $1', [id, JSON.stringify(policy)])
+    },
     /** Creates the workspace with a default queue, or returns the existing one with that slug. */
     async ensure(slug: string, name: string): Promise<Workspace> {
       await sql.query('insert into workspace (slug, name) values ($1, $2) on conflict (slug) do nothing', [slug, name])
