@@ -254,7 +254,7 @@ describe('bluesky testConnection', () => {
   })
 
   it('declares the settings and secrets the code reads', () => {
-    expect(bluesky.accountFields).toEqual({ settings: ['jetstreamUrl', 'wantedDids', 'pdsUrl', 'appViewUrl', 'handle'], secrets: ['appPassword'] })
+    expect(bluesky.accountFields).toEqual({ settings: ['jetstreamUrl', 'wantedDids', 'pdsUrl', 'appViewUrl', 'handle', 'did'], secrets: ['appPassword'] })
     expect(bluesky.source?.kind).toBe('stream')
   })
 })

@@ -43,7 +43,7 @@ describe('mastodon channel', () => {
     expect(mastodon.parse).toBe(parseMastodonPayload)
     expect(mastodon.source?.kind).toBe('poll')
     expect(mastodon.send?.actions).toEqual(['reply', 'dm', 'edit', 'delete', 'like'])
-    expect(mastodon.accountFields).toEqual({ settings: ['apiBaseUrl', 'streamingUrl', 'acct', 'replyVisibility'], secrets: ['accessToken'] })
+    expect(mastodon.accountFields).toEqual({ settings: ['apiBaseUrl', 'streamingUrl', 'streaming', 'acct', 'replyVisibility'], secrets: ['accessToken'] })
   })
 })
 
