@@ -184,7 +184,7 @@ describe('bluesky send: never twice after a timeout', () => {
     const account = fakeAccount(f)
     const req = outbound(targetOf(topLevelLine), { text: 'Reply that times out' })
     f.http.hangAfterNext('/xrpc/com.atproto.repo.createRecord')
-    const first = await blueskySender.send(req, sendContext(account, 250))
+    const first = await blueskySender.send(req, sendContext(account, 1500))
     expect(first).toMatchObject({ ok: false, retryable: true })
     expect(f.posts()).toHaveLength(1)
 

@@ -143,7 +143,7 @@ describe('facebook send: timeout, then a second attempt posts exactly once (find
   it('finds the reply made by the timed-out attempt', async () => {
     const target = topComment()
     graph.hangAfterNext(`/v21.0/${topCommentId}/comments`)
-    const first = await facebookSender.send(request('reply', target), ctx({ signal: AbortSignal.timeout(300) }))
+    const first = await facebookSender.send(request('reply', target), ctx({ signal: AbortSignal.timeout(1500) }))
     expect(first).toMatchObject({ ok: false, retryable: true })
     expect(graph.commentsOn(topCommentId)).toHaveLength(1)
 

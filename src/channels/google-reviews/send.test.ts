@@ -47,7 +47,7 @@ describe('google-reviews send', () => {
     const google = await start()
     const account = accountFor(google)
     google.hangAfterNext('/v4/')
-    expect(await googleReviewsSender.send(request('reply', 'We are on it.'), sendContext(account, 400))).toMatchObject({ ok: false, retryable: true })
+    expect(await googleReviewsSender.send(request('reply', 'We are on it.'), sendContext(account, 1500))).toMatchObject({ ok: false, retryable: true })
     expect(await googleReviewsSender.send(request('reply', 'We are on it.'), sendContext(account))).toMatchObject({ ok: true, externalId: 'rev1:reply' })
     expect(google.review('rev1')?.reviewReply).toMatchObject({ comment: 'We are on it.' })
     expect(googleReviewsSender.findSent).toBeUndefined()

@@ -101,7 +101,7 @@ describe('instagram send: comments and mentions', () => {
   it('a timed-out reply is found by findSent, so the second attempt does not post again', async () => {
     const target = topComment()
     graph.hangAfterNext(`/v21.0/${topCommentId}/replies`)
-    expect(await instagramSender.send(request('reply', target), ctx({ signal: AbortSignal.timeout(300) }))).toMatchObject({ ok: false, retryable: true })
+    expect(await instagramSender.send(request('reply', target), ctx({ signal: AbortSignal.timeout(1500) }))).toMatchObject({ ok: false, retryable: true })
     const found = await instagramSender.findSent?.(request('reply', target), ctx())
     expect(found).toEqual({ externalId: graph.commentsOn(topCommentId)[0]?.id, url: null })
     if (found === null) await instagramSender.send(request('reply', target), ctx())

@@ -83,7 +83,7 @@ describe('mastodon send: reply', () => {
     const f = await start()
     const req = request('reply', targetOf(message(publicStatus)), 'Looking into it')
     f.hangAfterNext('/api/v1/statuses')
-    const first = await mastodonSender.send(req, sendContext(accountFor(f.url), AbortSignal.timeout(300)))
+    const first = await mastodonSender.send(req, sendContext(accountFor(f.url), AbortSignal.timeout(1500)))
     expect(first).toMatchObject({ ok: false, retryable: true })
     expect(f.posted).toHaveLength(1)
     const second = expectOk(await mastodonSender.send(req, sendContext(accountFor(f.url))))

@@ -56,7 +56,7 @@ describe('reddit send: reply', () => {
     const account = accountFor(reddit)
     const req = request('reply', 'We are on it.')
     reddit.hangAfterNext('/api/comment')
-    const first = await redditSender.send(req, sendContext(account, 400))
+    const first = await redditSender.send(req, sendContext(account, 1500))
     expect(first).toMatchObject({ ok: false, retryable: true })
     expect(reddit.comments).toHaveLength(1)
 
