@@ -25,6 +25,7 @@ import { replyRoutes } from './routes/replies.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { opsRoutes } from './routes/ops.ts'
 import { streamRoutes } from './routes/stream.ts'
+import { wallboardRoutes } from './routes/wallboard.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 
 const pageDir = join(dirname(fileURLToPath(import.meta.url)), 'page')
@@ -110,6 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(correctionRoutes, deps)
     await v1.register(settingsRoutes, deps)
     await v1.register(channelAccountRoutes, deps)
+    await v1.register(wallboardRoutes, deps)
     await v1.register(replyRoutes, deps)
     await v1.register(approvalRoutes, deps)
   }, { prefix: '/api/v1' })
