@@ -19,7 +19,9 @@ const minuteMs = 60_000
 describe('detectSpike', () => {
   it.each([
     { name: 'flat history, same last hour', hours: [...Array(23).fill(4), 4], flagged: false },
-    { name: 'flat history, one more', hours: [...Array(23).fill(4), 5], flagged: true },
+    { name: 'flat history, one more (noise, not a spike)', hours: [...Array(23).fill(4), 5], flagged: false },
+    { name: 'flat history, three times as many', hours: [...Array(23).fill(4), 12], flagged: true },
+    { name: 'no history to compare with', hours: [...Array(22).fill(0), 1, 40], flagged: false },
     { name: 'noisy history within 3σ', hours: [...Array(12).fill(2), ...Array(11).fill(6), 9], flagged: false },
     { name: 'noisy history above 3σ', hours: [...Array(12).fill(2), ...Array(11).fill(6), 11], flagged: true },
     { name: 'all quiet', hours: Array(24).fill(0), flagged: false },
@@ -148,7 +150,7 @@ describe.each(stores)('GET /api/v1/wallboard on $store', ({ serverUrl }) => {
     expect(fiveHoursAgo.inbound).toBe(1)
     expect(fiveHoursAgo.outbound).toBe(1)
     expect(json.hourly.reduce((a: number, h: { inbound: number }) => a + h.inbound, 0)).toBe(5)
-    expect(json.spike).toMatchObject({ lastHourInbound: 4, flagged: true })
+    expect(json.spike).toMatchObject({ lastHourInbound: 4, flagged: false }) // 4 messages over no history: no spike
     expect(json.spike.baselineMean).toBeCloseTo(1 / 23, 6)
     expect(json.replies).toEqual({ sent: 0, failed: 0, pending: 0, held: 0 })
   })

@@ -24,3 +24,7 @@ export function loadIntents(dataDir: string): Array<{ text: string; intent: stri
 export function loadTwcs(dataDir: string): Array<{ text: string; inbound: boolean; author: string }> {
   return readCsvRecords(join(dataDir, 'twcs_sample.csv')).map((r) => ({ text: r.text ?? '', inbound: r.inbound === 'True', author: r.author_id ?? '' }))
 }
+
+export function loadSentimentMultilingual(dataDir: string): LabeledText[] {
+  return readCsvRecords(join(dataDir, 'sentiment_multilingual.csv')).map((r) => ({ text: r.text ?? '', label: r.label ?? '', split: r.split ?? '', domain: r.language ?? '' }))
+}

@@ -2,6 +2,7 @@
 // as "large" on tweets here and ~3x faster), chosen by measured
 // accuracy on short tweets (see src/triage/README.md and scripts/lang-measure.ts).
 import { eld } from 'eld/small'
+import { fastEld } from './eld-fast.ts'
 
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu
 const MENTION_RE = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu
@@ -16,6 +17,7 @@ export function prepareForLangId(text: string): string {
 export interface LanguageGuess { lang: string | null; confidence: number }
 
 let subset: string[] | null = null
+let fastSubset: Int32Array | null = null
 
 /**
  * Detects the language of a short text. Returns `{lang: null, confidence: 0}` when there is too
@@ -29,16 +31,21 @@ export function detectLanguage(text: string, hints?: { langs?: string[] }): Lang
     const want = hints?.langs && hints.langs.length > 0 ? hints.langs : null
     if (want?.join(',') !== subset?.join(',')) {
       eld.setLanguageSubset(want ?? false)
+      fastSubset = want && fastEld ? fastEld.subsetOf(want) : null
       subset = want
     }
-    const res = eld.detect(clean)
-    if (!res.language) return { lang: null, confidence: 0 }
+    // the same answers as eld.detect (checked in lang.test.ts), ~6x faster; eld when unavailable
+    let language: string
+    let reliable: boolean
+    if (fastEld) ({ language, reliable } = fastEld.detect(clean, fastSubset))
+    else { const res = eld.detect(clean); language = res.language; reliable = language ? res.isReliable() : false }
+    if (!language) return { lang: null, confidence: 0 }
     // eld's getScores() costs as much as detection itself, so confidence comes from its
     // reliability check and the amount of text.
-    let conf = res.isReliable() ? 0.95 : 0.55
+    let conf = reliable ? 0.95 : 0.55
     const letters = clean.length
     if (letters < 20) conf *= 0.5 + letters / 40
-    return { lang: res.language, confidence: Math.max(0, Math.min(1, Number(conf.toFixed(3)))) }
+    return { lang: language, confidence: Math.max(0, Math.min(1, Number(conf.toFixed(3)))) }
   } catch {
     return { lang: null, confidence: 0 }
   }

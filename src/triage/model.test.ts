@@ -26,6 +26,12 @@ describe('trainSoftmax (tiny data)', () => {
     const x = featurize('great crew', cfg)
     expect(predictProbs(back, x)[1]).toBeCloseTo(predictProbs(m, x)[1]!, 2)
   })
+  it('stops early after `patience` epochs without a better score and keeps the best epoch', () => {
+    const seen: number[] = []
+    const m = trainSoftmax('t', ['neg', 'pos'], cfg, data, { epochs: 10, lr: 0.3, l2: 0, seed: 7, patience: 2, onEpoch: (e) => { seen.push(e); return e === 2 ? 1 : 0 } })
+    expect(seen).toEqual([1, 2, 3, 4])
+    expect(m.meta.bestEpoch).toBe(2)
+  })
   it('balanced class weights', () => {
     expect(balancedClassWeights([0, 0, 0, 1], 2)).toEqual([4 / 6, 2])
   })

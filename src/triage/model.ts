@@ -67,6 +67,8 @@ export interface TrainOptions {
   classWeights?: number[]
   /** called after each epoch; return a score (higher = better) to keep the best epoch */
   onEpoch?: (epoch: number, model: LinearModel, loss: number) => number | undefined
+  /** early stopping: end after this many epochs without a better onEpoch score */
+  patience?: number
 }
 
 /** Copies a sparse vector into exact-size arrays (training keeps one per example). */
@@ -122,6 +124,7 @@ export function trainSoftmax(task: string, classes: string[], features: FeatureC
     if (score !== undefined && (best === null || score > best.score)) {
       best = { score, weights: model.weights.slice(), bias: model.bias.slice(), epoch }
     }
+    if (best && opt.patience !== undefined && epoch - best.epoch >= opt.patience) break
   }
   if (best) { model.weights = best.weights; model.bias = best.bias; model.meta.bestEpoch = best.epoch }
   return model

@@ -15,6 +15,10 @@ const EMOTICONS: Array<[RegExp, string]> = [
   [/(?:^|\s)(?:[:=;]'?-?[(\[{\/\\|]+|>:[(\[]|d:|<\/3|:-?[oO@]|\):|\)-:)(?=\s|$|[.,!?])/giu, ' emoneg '],
 ]
 
+// Every emoticon above contains one of these (checked first: most tweets have none, and the two
+// patterns above are the costliest part of normalisation).
+const EMOTICON_HINT = /[:=;^<()]|[8x]-?[)\]}dp*3]/iu
+
 const NEGATORS = new Set([
   'not', 'no', 'never', 'nothing', 'nobody', 'none', 'neither', 'nor', 'nowhere', 'without', 'cannot', 'cant',
   'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'wont', 'wouldnt', 'shouldnt', 'couldnt',
@@ -36,7 +40,7 @@ export function normalizeText(text: string): { norm: string; elongated: boolean;
   let caps = 0
   const capWords = s.match(/\b[A-Z]{3,}\b/gu)
   if (capWords) for (const w of capWords) if (w !== 'RT' && w !== 'USA' && w !== 'HTTP') caps++
-  for (const [re, rep] of EMOTICONS) s = s.replace(re, rep)
+  if (EMOTICON_HINT.test(s)) for (const [re, rep] of EMOTICONS) s = s.replace(re, rep)
   s = s.toLowerCase()
   let elongated = false
   s = s.replace(/(\p{L})\1{2,}/gu, (_m, c: string) => { elongated = true; return c + c })
@@ -73,14 +77,14 @@ export function tokenize(text: string): Tokens {
       prev = t
       continue
     }
-    t = t.replace(/’/gu, "'")
+    if (t.includes('’')) t = t.replace(/’/gu, "'")
     if (t.charCodeAt(0) === 35 /* # */ && t.length > 1) {
       const bare = t.slice(1)
       words.push(t)
       if (bare === 'sarcasm' || bare === 'not' || bare === 'irony' || bare === 'fail' || bare === 'smh') cues.push('cue_hash_' + bare)
       t = bare
     }
-    const flat = t.replace(/'/gu, '')
+    const flat = t.includes("'") ? t.replace(/'/gu, '') : t
     if (NEGATORS.has(flat) || flat.endsWith("n't") || (flat.endsWith('nt') && NEGATORS.has(flat))) {
       negate = true
       words.push(flat === 'cant' || flat === 'cannot' ? 'cant' : flat.endsWith('nt') ? 'nt' : flat)
@@ -148,6 +152,17 @@ function hashString(s: string, seed: number): number {
   return h >>> 0
 }
 
+/** FNV-1a state after feeding `s` (no final mix): lets bigrams hash without concatenating. */
+function fnvFeed(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME)
+  return h
+}
+
+/** hashString(a + ' ' + b, seed) without building the string. */
+function hashPair(a: string, b: string, seed: number): number {
+  return mix(fnvFeed(Math.imul((fnvFeed((FNV_OFFSET ^ seed) >>> 0, a)) ^ 32, FNV_PRIME), b))
+}
+
 function mix(h: number): number {
   h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16
   return h >>> 0
@@ -157,6 +172,14 @@ const SEED_WORD = 0x1234567
 const SEED_BIGRAM = 0x2345678
 const SEED_CHAR = 0x3456789
 const SEED_CUE = 0x4567890
+
+// cue names are a small fixed set: hash each once
+const cueHashes = new Map<string, number>()
+function cueHash(c: string): number {
+  let h = cueHashes.get(c)
+  if (h === undefined) { h = hashString(c, SEED_CUE); if (cueHashes.size < 1024) cueHashes.set(c, h) }
+  return h
+}
 
 /** A reusable feature buffer; `extractFeatures` writes into it and returns it. */
 export function newSparseVec(capacity = 4096): SparseVec {
@@ -183,12 +206,9 @@ export function extractFeatures(tokens: Tokens, cfg: FeatureConfig, out: SparseV
   for (let i = 0; i < words.length; i++) {
     const h = hashString(words[i]!, SEED_WORD)
     push(out, h & mask, 1)
-    if (cfg.wordBigrams) {
-      const prev = i === 0 ? '<s>' : words[i - 1]!
-      push(out, hashString(prev + ' ' + words[i]!, SEED_BIGRAM) & mask, 1)
-    }
+    if (cfg.wordBigrams) push(out, hashPair(i === 0 ? '<s>' : words[i - 1]!, words[i]!, SEED_BIGRAM) & mask, 1)
   }
-  if (cfg.wordBigrams && words.length > 0) push(out, hashString(words[words.length - 1]! + ' </s>', SEED_BIGRAM) & mask, 1)
+  if (cfg.wordBigrams && words.length > 0) push(out, hashPair(words[words.length - 1]!, '</s>', SEED_BIGRAM) & mask, 1)
   scale(out, wStart)
   // characters: over " w1 w2 ... " of the normalised text, without neg_ marks, capped length
   const cStart = out.n
@@ -203,16 +223,16 @@ export function extractFeatures(tokens: Tokens, cfg: FeatureConfig, out: SparseV
   }
   scale(out, cStart)
   // cues and lexicon aggregates (unnormalised, bounded values)
-  for (const c of tokens.cues) push(out, hashString(c, SEED_CUE) & mask, 1)
+  for (const c of tokens.cues) push(out, cueHash(c) & mask, 1)
   let pos = 0
   let neg = 0
   for (const x of tokens.lex) { if (x > 0) pos += x; else neg -= x }
-  if (pos > 0) push(out, hashString('lex_pos', SEED_CUE) & mask, Math.tanh(pos / 3))
-  if (neg > 0) push(out, hashString('lex_neg', SEED_CUE) & mask, Math.tanh(neg / 3))
+  if (pos > 0) push(out, cueHash('lex_pos') & mask, Math.tanh(pos / 3))
+  if (neg > 0) push(out, cueHash('lex_neg') & mask, Math.tanh(neg / 3))
   const net = pos - neg
-  push(out, hashString(net > 0.5 ? 'lex_net_pos' : net < -0.5 ? 'lex_net_neg' : 'lex_net_0', SEED_CUE) & mask, 1)
-  if (pos > 0 && neg > 0) push(out, hashString('lex_mixed', SEED_CUE) & mask, 1)
-  push(out, hashString('bias', SEED_CUE) & mask, 1)
+  push(out, cueHash(net > 0.5 ? 'lex_net_pos' : net < -0.5 ? 'lex_net_neg' : 'lex_net_0') & mask, 1)
+  if (pos > 0 && neg > 0) push(out, cueHash('lex_mixed') & mask, 1)
+  push(out, cueHash('bias') & mask, 1)
   return out
 }
 

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afinnSentiment, vaderSentiment } from './baselines.ts'
-import { loadComplaints, loadSentimentTweets, type LabeledText } from './data.ts'
+import { loadComplaints, loadSentimentMultilingual, loadSentimentTweets, loadTwcs, type LabeledText } from './data.ts'
 import { computeMetrics, formatMetrics, rocAuc, type Metrics } from './metrics.ts'
 import {
   balancedClassWeights, calibrateTemperature, compact, predictProbs, quantized, saveModel, trainSoftmax,
@@ -25,7 +25,9 @@ export interface TrainSettings {
   log: (line: string) => void
 }
 
-export const DEFAULT_TRAIN: Omit<TrainSettings, 'log'> = { features: DEFAULT_FEATURES, epochs: 5, lr: 0.1, l2: 1e-6, seed: 20240611 }
+export const DEFAULT_TRAIN: Omit<TrainSettings, 'log'> = { features: DEFAULT_FEATURES, epochs: 10, lr: 0.1, l2: 1e-6, seed: 20240611 }
+/** Sentiment epochs without a better validation score before training stops (best epoch kept). */
+export const SENTIMENT_PATIENCE = 2
 
 function toExamples(rows: LabeledText[], classes: string[], cfg: FeatureConfig): Example[] {
   const buf = newSparseVec()
@@ -57,7 +59,32 @@ export interface SentimentResult { model: LinearModel; val: Metrics; test: Metri
 export const SENTIMENT_COMPLAINT_DOMAINS = ['apparel', 'electronics', 'food', 'retail', 'software']
 export const SENTIMENT_COMPLAINT_WEIGHT = 0.4
 
-export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra?: { complaints?: LabeledText[]; complaintWeight?: number }): SentimentResult {
+/**
+ * sentiment_multilingual.csv (ar, de, es, fr, hi, it, pt; already class-balanced) train split is
+ * added at this weight per row; its validation split shares epoch choice and calibration equally
+ * with the English one, and its test split is reported per language.
+ */
+export const SENTIMENT_MULTILINGUAL_WEIGHT = 1
+/**
+ * Self-training on unlabelled customer tweets (twcs_sample.csv inbound rows): after a first model,
+ * pseudo-labels with calibrated probability ≥ the threshold are added at this weight per row and the
+ * model is trained again from scratch.
+ */
+export const SENTIMENT_SELF_WEIGHT = 0.5
+export const SENTIMENT_SELF_THRESHOLD = 0.8
+
+export interface SentimentExtra {
+  complaints?: LabeledText[]
+  complaintWeight?: number
+  /** rows with split train / validation / test and the language in `domain` */
+  multilingual?: LabeledText[]
+  multilingualWeight?: number
+  /** unlabelled customer texts for self-training */
+  unlabelled?: string[]
+  selfWeight?: number
+}
+
+export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra?: SentimentExtra): SentimentResult {
   const known = rows.filter((r) => SENTIMENT_CLASSES.includes(r.label))
   const train = known.filter((r) => r.split === 'train')
   const val = known.filter((r) => r.split === 'validation' || r.split === 'val')
@@ -72,26 +99,60 @@ export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra
     s.log(`sentiment: + ${added.length} complaints (domains ${SENTIMENT_COMPLAINT_DOMAINS.join(', ')}) as negatives, weight ${weight}`)
     for (const e of toExamples(added.map((r) => ({ ...r, label: 'negative' })), SENTIMENT_CLASSES, s.features)) trX.push({ ...e, w: weight })
   }
+  const mlWeight = extra?.multilingualWeight ?? SENTIMENT_MULTILINGUAL_WEIGHT
+  const ml = mlWeight > 0 ? (extra?.multilingual ?? []).filter((r) => SENTIMENT_CLASSES.includes(r.label)) : []
+  const mlTr = toExamples(ml.filter((r) => r.split === 'train'), SENTIMENT_CLASSES, s.features)
+  const mlVaX = toExamples(ml.filter((r) => r.split === 'validation' || r.split === 'val'), SENTIMENT_CLASSES, s.features)
+  const mlTest = ml.filter((r) => r.split === 'test')
+  if (mlTr.length > 0) {
+    s.log(`sentiment: + ${mlTr.length} multilingual rows (${[...new Set(ml.map((r) => r.domain))].sort().join(', ')}), weight ${mlWeight}`)
+    // the set is balanced already: undo the class weights so each row counts mlWeight
+    for (const e of mlTr) trX.push({ ...e, w: mlWeight / cw[e.y]! })
+  }
   const vaX = toExamples(val, SENTIMENT_CLASSES, s.features)
   const teX = toExamples(test, SENTIMENT_CLASSES, s.features)
   const t0 = performance.now()
-  const model = trainSoftmax('sentiment', SENTIMENT_CLASSES, s.features, trX, {
-    epochs: s.epochs, lr: s.lr, l2: s.l2, seed: s.seed,
-    classWeights: cw,
+  const score = (m: LinearModel): number => {
+    const en = metricsOn(m, vaX).macro_f1
+    return mlVaX.length > 0 ? (en + metricsOn(m, mlVaX).macro_f1) / 2 : en
+  }
+  const fit = (data: Example[], label: string): LinearModel => trainSoftmax('sentiment', SENTIMENT_CLASSES, s.features, data, {
+    epochs: s.epochs, lr: s.lr, l2: s.l2, seed: s.seed, classWeights: cw, patience: SENTIMENT_PATIENCE,
     onEpoch: (epoch, m, loss) => {
       if (vaX.length === 0) return undefined
-      const v = metricsOn(m, vaX)
-      s.log(`  epoch ${epoch}/${s.epochs}: train loss ${loss.toFixed(4)}, validation macro-F1 ${v.macro_f1.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`)
-      return v.macro_f1
+      const v = score(m)
+      s.log(`  ${label} epoch ${epoch}/${s.epochs}: train loss ${loss.toFixed(4)}, validation macro-F1 ${v.toFixed(4)}${mlVaX.length > 0 ? ' (mean of English and multilingual)' : ''} (${((performance.now() - t0) / 1000).toFixed(0)} s)`)
+      return v
     },
   })
-  if (vaX.length > 0) model.temperature = calibrateTemperature(model, vaX)
+  const heldCal = [...vaX, ...mlVaX]
+  let model = fit(trX, 'pass 1')
+  const selfWeight = extra?.selfWeight ?? SENTIMENT_SELF_WEIGHT
+  let pseudoCounts: number[] | null = null
+  if (selfWeight > 0 && (extra?.unlabelled ?? []).length > 0 && heldCal.length > 0) {
+    model.temperature = calibrateTemperature(model, heldCal)
+    const z = new Float64Array(SENTIMENT_CLASSES.length)
+    const buf = newSparseVec()
+    const pseudo: Example[] = []
+    for (const text of extra!.unlabelled!) {
+      const x = featurize(text, s.features, buf)
+      const p = predictProbs(model, x, z)
+      let b = 0
+      for (let k = 1; k < p.length; k++) if (p[k]! > p[b]!) b = k
+      if (p[b]! >= SENTIMENT_SELF_THRESHOLD) pseudo.push({ x: compact(x), y: b, w: selfWeight / cw[b]! })
+    }
+    pseudoCounts = SENTIMENT_CLASSES.map((_, k) => pseudo.filter((e) => e.y === k).length)
+    s.log(`sentiment: self-training on ${extra!.unlabelled!.length} unlabelled customer tweets: ${pseudo.length} pseudo-labels (negative/neutral/positive ${pseudoCounts.join('/')}), weight ${selfWeight}`)
+    model = fit([...trX, ...pseudo], 'pass 2')
+  }
+  if (heldCal.length > 0) model.temperature = calibrateTemperature(model, heldCal)
   model.meta = {
-    ...model.meta, trainedOn: 'sentiment_tweets.csv split=train' + (weight > 0 && added.length > 0 ? ` + complaints.csv complaints from ${SENTIMENT_COMPLAINT_DOMAINS.join('/')} as negative (weight ${weight})` : ''),
-    trainRows: train.length, addedComplaints: weight > 0 ? added.length : 0, seed: s.seed, epochs: s.epochs, lr: s.lr,
+    ...model.meta, trainedOn: 'sentiment_tweets.csv split=train' + (weight > 0 && added.length > 0 ? ` + complaints.csv complaints from ${SENTIMENT_COMPLAINT_DOMAINS.join('/')} as negative (weight ${weight})` : '') +
+      (mlTr.length > 0 ? ` + sentiment_multilingual.csv split=train (weight ${mlWeight})` : '') + (pseudoCounts ? ` + self-training on twcs_sample.csv inbound (p ≥ ${SENTIMENT_SELF_THRESHOLD}, weight ${selfWeight})` : ''),
+    trainRows: train.length, addedComplaints: weight > 0 ? added.length : 0, multilingualRows: mlTr.length, pseudoLabels: pseudoCounts, seed: s.seed, epochs: s.epochs, lr: s.lr,
   }
   const shipped = quantized(model)
-  const valM = metricsOn(shipped, vaX)
+  const valM = metricsOn(shipped, vaX) // English validation only
   const testM = teX.length > 0 ? metricsOn(shipped, teX) : null
   const report: Record<string, unknown> = { temperature: model.temperature, bestEpoch: model.meta.bestEpoch }
   if (testM) {
@@ -99,6 +160,14 @@ export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra
     report.test = summary(testM)
     report.test_vader = summary(computeMetrics(gold, test.map((r) => vaderSentiment(r.text).label), SENTIMENT_CLASSES))
     report.test_afinn = summary(computeMetrics(gold, test.map((r) => afinnSentiment(r.text).label), SENTIMENT_CLASSES))
+  }
+  if (mlTest.length > 0) {
+    const langs = [...new Set(mlTest.map((r) => r.domain ?? ''))].sort()
+    const mlX = toExamples(mlTest, SENTIMENT_CLASSES, s.features)
+    report.multilingual_test = {
+      all: round4(metricsOn(shipped, mlX).macro_f1),
+      ...Object.fromEntries(langs.map((l) => [l, round4(metricsOn(shipped, mlX.filter((_, i) => mlTest[i]!.domain === l)).macro_f1)])),
+    }
   }
   if (unseen.length > 0) report.complaint_proxy = { domains: [...new Set(unseen.map((r) => r.domain))].sort(), ...complaintProxy(shipped, unseen, s.features) }
   return { model: shipped, val: valM, test: testM, report }
@@ -195,13 +264,18 @@ export function runTraining(opts: TrainCommandOptions, log: (line: string) => vo
   if (corrections.length > 0) log(`agent corrections: ${correctedSentiment.length} sentiment and ${correctedComplaints.length} intent rows added to training`)
   const complaints = [...loadComplaints(opts.dataDir), ...correctedComplaints]
   if (opts.task === 'sentiment' || opts.task === 'all') {
-    const r = trainSentimentModel([...loadSentimentTweets(opts.dataDir), ...correctedSentiment], s, { complaints })
+    const r = trainSentimentModel([...loadSentimentTweets(opts.dataDir), ...correctedSentiment], s, {
+      complaints,
+      multilingual: loadSentimentMultilingual(opts.dataDir),
+      unlabelled: loadTwcs(opts.dataDir).filter((t) => t.inbound).map((t) => t.text),
+    })
     const file = join(opts.out, SENTIMENT_MODEL_FILE)
     const bytes = saveModel(r.model, file)
     log(`\nsentiment model → ${file} (${(bytes / 1024).toFixed(0)} KiB, temperature ${r.model.temperature})`)
     log(formatMetrics(r.val, 'validation split (used for epoch choice and calibration):'))
     if (r.test) log(formatMetrics(r.test, '\nTEST split (held out; SemEval-2017 test):'))
-    const rep = r.report as { test_vader?: unknown; test_afinn?: unknown; complaint_proxy?: unknown }
+    const rep = r.report as { test_vader?: unknown; test_afinn?: unknown; complaint_proxy?: unknown; multilingual_test?: unknown }
+    if (rep.multilingual_test) log(`sentiment_multilingual.csv test split, macro-F1: ${JSON.stringify(rep.multilingual_test)}`)
     if (rep.test_vader) log(`baselines on the same test split: VADER ${JSON.stringify(rep.test_vader)}  AFINN ${JSON.stringify(rep.test_afinn)}`)
     if (rep.complaint_proxy) log(`cross-domain proxy (complaints.csv domains never seen by this model): ${JSON.stringify(rep.complaint_proxy)}`)
     result.sentiment = { file, bytes, ...r.report, validation: summary(r.val) }

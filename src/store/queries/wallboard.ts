@@ -124,7 +124,15 @@ interface HourRow { i: number; inbound: number; negative: number; neutral: numbe
 
 const toDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v))
 
-/** Last hour against the 23 before it: flagged when above mean + 3σ (population σ). */
+/** A spike needs at least this many messages in the hour, and at least twice the usual volume. */
+export const spikeMessagesMin = 10
+/** Hours of the baseline that must have had traffic: without a history there is nothing to compare with. */
+export const spikeBaselineHoursMin = 6
+
+/**
+ * Last hour against the 23 before it: flagged when above mean + 3σ (population σ), at least
+ * spikeMessagesMin messages and twice the mean, over a baseline with traffic in spikeBaselineHoursMin hours.
+ */
 export function detectSpike(inboundPerHour: readonly number[]): Spike {
   if (inboundPerHour.length < 2) throw new Error(`detectSpike needs at least 2 hours, got ${inboundPerHour.length}`)
   const baseline = inboundPerHour.slice(0, -1)
@@ -132,7 +140,9 @@ export function detectSpike(inboundPerHour: readonly number[]): Spike {
   const mean = baseline.reduce((a, b) => a + b, 0) / baseline.length
   const stddev = Math.sqrt(baseline.reduce((a, b) => a + (b - mean) ** 2, 0) / baseline.length)
   const threshold = mean + 3 * stddev
-  return { flagged: last > threshold, lastHourInbound: last, baselineMean: mean, baselineStddev: stddev, threshold }
+  const enoughHistory = baseline.filter((n) => n > 0).length >= spikeBaselineHoursMin
+  const flagged = enoughHistory && last > threshold && last >= spikeMessagesMin && last >= 2 * mean
+  return { flagged, lastHourInbound: last, baselineMean: mean, baselineStddev: stddev, threshold }
 }
 
 export function wallboardQueries(sql: Sql) {
