@@ -102,8 +102,6 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
     await message.getByRole('button', { name: 'Show personal data' }).click()
     await expect.poll(() => message.locator('.msg-text').textContent()).toContain('7700 900123')
     await message.getByRole('button', { name: 'Hide personal data' }).click()
-    expect(await page.locator('#reply').isDisabled()).toBe(true)
-    await page.getByText('Sending replies arrives with the channels work.').waitFor()
 
     const intent = message.locator('select[aria-label^="Intent"]')
     const before = await intent.inputValue()
@@ -123,6 +121,24 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
     expect(stored.status).toBe('resolved')
     expect(stored.assignee?.name).toBe('Ada Agent')
     expect(stored.messages[0]?.intent).toBe(corrected)
+  })
+
+  it('replies publicly: the answer reaches the platform threaded under the post, and shows as sent', async () => {
+    await page.goto(`${url}${conversationPath}`)
+    const reply = `${marker} so sorry, we are on it: please DM us your booking reference`
+    await page.getByLabel(/Reply on/).fill(reply)
+    await expect.poll(() => page.locator('#reply-count').textContent()).toMatch(/\/ 300$/)
+    await page.getByRole('button', { name: 'Send publicly' }).click()
+    const sent = page.locator('.replies li', { hasText: marker })
+    await sent.waitFor()
+    await expect.poll(() => sent.locator('.chip').textContent(), { timeout: stepTimeoutMs }).toBe('sent')
+    await page.locator('li.msg.out', { hasText: marker }).waitFor()
+    await page.screenshot({ path: join(shots, 'conversation-replied.png'), fullPage: true })
+    // The demo's local Bluesky got exactly one post, threaded under the customer's post.
+    const platforms = await (await fetch(`${url}/demo/platforms`)).json() as { bluesky: { posts: { value: { text: string; reply?: { parent: { uri: string } } } }[] } }
+    const ours = platforms.bluesky.posts.filter((p) => p.value.text === reply)
+    expect(ours).toHaveLength(1)
+    expect(ours[0]!.value.reply?.parent.uri).toBe(`at://did:plc:e2ebrowsertraveller0000a/app.bsky.feed.post/3m${marker}`)
   })
 
   it('leaves the resolved conversation out of the inbox', async () => {

@@ -1,5 +1,5 @@
 // The shell: sign-in gate, workspace choice, header (nav, live indicator), and the routed screen.
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { useQuery } from '@tanstack/react-query'
 import { ApiError } from './api/client.ts'
 import { api } from './api/endpoints.ts'
@@ -7,10 +7,14 @@ import { ConversationPage } from './features/conversation/ConversationPage.tsx'
 import { InboxPage } from './features/inbox/InboxPage.tsx'
 import { useLiveStream, type LiveState } from './features/inbox/live-stream.ts'
 import { ListeningPage } from './features/listening/ListeningPage.tsx'
+import { ChannelsPage } from './features/channels/ChannelsPage.tsx'
 import { SignIn } from './features/auth/SignIn.tsx'
 import { pickWorkspace, WorkspaceSwitcher } from './features/auth/WorkspaceSwitcher.tsx'
 import { useSession } from './features/auth/session.tsx'
 import { Link, matchRoute, usePath } from './router.tsx'
+
+// The wallboard brings its chart library (uPlot): loaded when a supervisor opens it, not with the inbox.
+const WallboardPage = lazy(() => import('./features/wallboard/WallboardPage.tsx').then((m) => ({ default: m.WallboardPage })))
 
 const liveLabels: Record<LiveState, string> = { live: 'Live', connecting: 'Connecting…', offline: 'Offline, reconnecting…' }
 
@@ -26,7 +30,9 @@ function Screen({ token, workspace }: { token: string; workspace: string }) {
         <Link to="/" className="brand">Earshot</Link>
         <nav aria-label="Main">
           <Link to="/" aria-current={route.name === 'inbox' ? 'page' : undefined}>Inbox</Link>
+          <Link to="/supervisor" aria-current={route.name === 'supervisor' ? 'page' : undefined}>Wallboard</Link>
           <Link to="/settings/listening" aria-current={route.name === 'listening' ? 'page' : undefined}>Listening rules</Link>
+          <Link to="/settings/channels" aria-current={route.name === 'channels' ? 'page' : undefined}>Channels</Link>
         </nav>
         <span className="grow" />
         <WorkspacesControl />
@@ -39,6 +45,12 @@ function Screen({ token, workspace }: { token: string; workspace: string }) {
         {route.name === 'inbox' && <InboxPage fresh={live.fresh} />}
         {route.name === 'conversation' && <ConversationPage key={route.id} id={route.id} />}
         {route.name === 'listening' && <ListeningPage />}
+        {route.name === 'channels' && <ChannelsPage />}
+        {route.name === 'supervisor' && (
+          <Suspense fallback={<main className="page"><p className="muted">Loading…</p></main>}>
+            <WallboardPage token={token} workspace={workspace} />
+          </Suspense>
+        )}
         {route.name === 'not-found' && <main className="page"><p className="empty">No such page. <Link to="/">Go to the inbox</Link></p></main>}
       </div>
     </>

@@ -1,4 +1,4 @@
-// A tiny history router: the app has four screens, so a routing library would cost more than it saves.
+// A tiny history router: the app has a handful of screens, so a routing library would cost more than it saves.
 import { useSyncExternalStore, type ComponentPropsWithRef, type MouseEvent } from 'react'
 
 const listeners = new Set<() => void>()
@@ -25,6 +25,8 @@ export type Route =
   | { name: 'inbox' }
   | { name: 'conversation'; id: string }
   | { name: 'listening' }
+  | { name: 'channels' }
+  | { name: 'supervisor' }
   | { name: 'not-found' }
 
 export function matchRoute(path: string): Route {
@@ -32,6 +34,8 @@ export function matchRoute(path: string): Route {
   const conv = /^\/conversations\/([^/]+)\/?$/.exec(path)
   if (conv?.[1] !== undefined) return { name: 'conversation', id: decodeURIComponent(conv[1]) }
   if (path === '/settings' || path === '/settings/' || path === '/settings/listening') return { name: 'listening' }
+  if (path === '/settings/channels' || path === '/settings/channels/') return { name: 'channels' }
+  if (path === '/supervisor' || path === '/supervisor/') return { name: 'supervisor' }
   return { name: 'not-found' }
 }
 

@@ -1,6 +1,6 @@
 // Typed calls, one per route the app uses.
 import { request, type ApiContext } from './client.ts'
-import type { Agent, Conversation, ConversationDetail, Intent, ListeningRule, ListeningTag, Sentiment, Status, Workspace } from './types.ts'
+import type { Agent, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Conversation, ConversationDetail, Intent, ListeningRule, ListeningTag, NewChannelAccount, Reply, Sentiment, Status, Wallboard, Workspace } from './types.ts'
 
 const id = encodeURIComponent
 
@@ -26,7 +26,18 @@ export const api = {
   updateRule: (c: ApiContext, ruleId: string, change: { enabled?: boolean }) =>
     request<ListeningRule>(c, 'PATCH', `/api/v1/listening-rules/${id(ruleId)}`, change),
   deleteRule: (c: ApiContext, ruleId: string) => request<void>(c, 'DELETE', `/api/v1/listening-rules/${id(ruleId)}`),
+  channels: (c: ApiContext) => request<{ items: ChannelInfo[] }>(c, 'GET', '/api/v1/channels'),
+  replies: (c: ApiContext, conversationId: string) => request<{ items: Reply[] }>(c, 'GET', `/api/v1/conversations/${id(conversationId)}/replies`),
+  reply: (c: ApiContext, conversationId: string, r: { text: string; visibility: 'public' | 'private'; idempotencyKey: string }) =>
+    request<Reply>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/replies`, r),
   validateRule: (c: ApiContext, query: string) => request<{ ok: true }>(c, 'POST', '/api/v1/listening-rules/validate', { query }),
+  channelAccounts: (c: ApiContext) => request<{ items: ChannelAccount[] }>(c, 'GET', '/api/v1/channel-accounts'),
+  createChannelAccount: (c: ApiContext, account: NewChannelAccount) => request<ChannelAccount>(c, 'POST', '/api/v1/channel-accounts', account),
+  updateChannelAccount: (c: ApiContext, accountId: string, change: ChannelAccountChange) =>
+    request<ChannelAccount>(c, 'PATCH', `/api/v1/channel-accounts/${id(accountId)}`, change),
+  deleteChannelAccount: (c: ApiContext, accountId: string) => request<void>(c, 'DELETE', `/api/v1/channel-accounts/${id(accountId)}`),
+  testChannelAccount: (c: ApiContext, accountId: string) => request<ConnectionTest>(c, 'POST', `/api/v1/channel-accounts/${id(accountId)}/test`),
+  wallboard: (c: ApiContext) => request<Wallboard>(c, 'GET', `/api/v1/wallboard${c.workspace === null ? '' : `?workspace=${id(c.workspace)}`}`),
 }
 
 export function streamUrl(token: string, workspace: string): string {

@@ -85,3 +85,109 @@ export interface ListeningRule {
 export type StreamEvent =
   | { type: 'hello' }
   | { type: 'conversation.created' | 'conversation.updated'; conversation: Conversation }
+
+export type ReplyStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'held' | 'cancelled'
+
+export interface Reply {
+  id: string
+  conversationId: string
+  channel: string
+  action: string
+  text: string
+  visibility: 'public' | 'private'
+  status: ReplyStatus
+  attempts: number
+  nextAttemptAt: string
+  lastError: string | null
+  failureCode: string | null
+  externalId: string | null
+  messageId: string | null
+  idempotencyKey: string
+  requestedBy: string | null
+  createdAt: string
+  sentAt: string | null
+}
+
+export interface ChannelInfo {
+  name: string
+  label: string
+  replyLengthMax: number | null
+  webhook: boolean
+  source: boolean
+  send: string[]
+  settings: string[]
+  secrets: string[]
+}
+
+export type AccountHealth = 'unknown' | 'ok' | 'error'
+
+export interface ChannelAccount {
+  id: string
+  channel: string
+  name: string
+  settings: Record<string, string>
+  /** Names of the secrets that are set; their values never come back. */
+  secretsSet: string[]
+  enabled: boolean
+  health: AccountHealth
+  lastError: string | null
+  webhookPath: string | null
+  capabilities: { webhook: boolean; source: boolean; send: string[]; testConnection: boolean }
+  createdAt: string
+  updatedAt: string
+}
+
+export interface NewChannelAccount {
+  channel: string
+  name: string
+  settings: Record<string, string>
+  secrets: Record<string, string>
+  enabled: boolean
+}
+
+/** PATCH body: settings and secrets are merged; null removes a key. */
+export interface ChannelAccountChange {
+  name?: string
+  settings?: Record<string, string | null>
+  secrets?: Record<string, string | null>
+  enabled?: boolean
+}
+
+export interface ConnectionTest { ok: boolean; detail: string }
+
+export interface QueueLoad {
+  id: string | null
+  name: string
+  open: number
+  unassigned: number
+  waiting: number
+  longestWaitSeconds: number | null
+  oldestWaitingSince: string | null
+}
+
+export interface HourBucket {
+  start: string
+  end: string
+  inbound: number
+  negative: number
+  neutral: number
+  positive: number
+  outbound: number
+}
+
+export interface Wallboard {
+  workspace: { id: string; slug: string; name: string }
+  generatedAt: string
+  totals: {
+    byStatus: Record<Status, number>
+    open: number
+    unassigned: number
+    waiting: number
+    longestWaitSeconds: number | null
+  }
+  queues: QueueLoad[]
+  agents: { id: string; name: string; open: number }[]
+  hourly: HourBucket[]
+  replies: { sent: number; failed: number; pending: number; held: number }
+  spike: { flagged: boolean; lastHourInbound: number; baselineMean: number; baselineStddev: number; threshold: number }
+}

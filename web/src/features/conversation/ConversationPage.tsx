@@ -1,5 +1,6 @@
 // One conversation: the thread, triage corrections, priority override, status, assignment.
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
+import { isTyping } from '../../components/keys.ts'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { ApiError } from '../../api/client.ts'
 import { api } from '../../api/endpoints.ts'
@@ -7,9 +8,10 @@ import { statuses, type Conversation, type Status } from '../../api/types.ts'
 import { Chip, sentimentTone } from '../../components/Chip.tsx'
 import { authorName, channelLabel, priorityLevel, useNow } from '../../components/format.ts'
 import { useNotice } from '../../components/Notice.tsx'
-import { Link } from '../../router.tsx'
+import { Link, navigate } from '../../router.tsx'
 import { useApi } from '../auth/session.tsx'
 import { applyConversation } from '../inbox/live-stream.ts'
+import { Composer } from './Composer.tsx'
 import { MessageItem } from './MessageItem.tsx'
 
 const statusLabels: Record<Status, string> = { new: 'New', open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' }
@@ -73,6 +75,19 @@ export function ConversationPage({ id }: { id: string }) {
   const nowMs = useNow()
   const conv = useQuery({ queryKey: ['conversation', ctx.workspace, id], queryFn: () => api.conversation(ctx, id) })
   const setStatus = useConversationMutation(id, (s: { status: Status; version: number }) => api.setStatus(ctx, id, s.status, s.version), 'Status changed.')
+  const loaded = conv.data
+  // r: reply, e: resolve, a: assign, u: back to the inbox (as in the inbox: j/k, Enter, e).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.metaKey || e.ctrlKey || e.altKey || isTyping(e.target)) return
+      if (e.key === 'r') { e.preventDefault(); document.getElementById('reply')?.focus() }
+      else if (e.key === 'a') { e.preventDefault(); document.getElementById('assignee')?.focus() }
+      else if (e.key === 'u') { e.preventDefault(); navigate('/') }
+      else if (e.key === 'e' && loaded !== undefined && loaded.status !== 'resolved') { e.preventDefault(); setStatus.mutate({ status: 'resolved', version: loaded.version }) }
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [loaded, setStatus])
 
   if (conv.isPending) return <main className="page"><p className="muted">Loading…</p></main>
   if (conv.isError) {
@@ -104,12 +119,7 @@ export function ConversationPage({ id }: { id: string }) {
           <ol className="messages" aria-label="Messages">
             {c.messages.map((m) => <MessageItem key={m.id} m={m} nowMs={nowMs} fallbackAuthor={c.contact} />)}
           </ol>
-          <form className="composer" aria-label="Reply" onSubmit={(e) => e.preventDefault()}>
-            <label htmlFor="reply">Reply</label>
-            <textarea id="reply" rows={3} disabled aria-describedby="reply-note" placeholder="Write a reply…" />
-            <p id="reply-note" className="hint">Sending replies arrives with the channels work.</p>
-            <button type="submit" disabled>Send</button>
-          </form>
+          <Composer c={c} />
         </section>
         <aside className="side card" aria-label="Actions">
           <fieldset className="status-buttons">
@@ -123,6 +133,7 @@ export function ConversationPage({ id }: { id: string }) {
           </fieldset>
           <Assignment c={c} />
           <PriorityOverride c={c} />
+          <p className="hint keys" aria-label="Keyboard shortcuts"><kbd>r</kbd> reply · <kbd>e</kbd> resolve · <kbd>a</kbd> assign · <kbd>u</kbd> inbox · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> send</p>
         </aside>
       </div>
     </main>

@@ -75,7 +75,7 @@ export function MessageItem({ m, nowMs, fallbackAuthor }: { m: Message; nowMs: n
   return (
     <li className={`msg ${m.direction} ${m.visibility}${m.deletedAt !== null ? ' deleted' : ''}`} data-message-id={m.id}>
       <div className="meta">
-        <span className="author">{authorName(author)}</span>
+        <span className="author">{m.direction === 'out' && m.author === null ? 'Our reply' : authorName(author)}</span>
         {m.author?.verified === true && <Chip tone="info">verified</Chip>}
         {m.author?.followers != null && m.author.followers > 0 && <span className="muted">{compact(m.author.followers)} followers</span>}
         <span className={`vis ${m.visibility}`}>{m.visibility === 'public' ? 'Public' : 'Private'}</span>

@@ -1,5 +1,6 @@
 // The prioritised inbox: live, filterable, keyboard-driven (j/k move, Enter opens, e resolves).
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { isTyping } from '../../components/keys.ts'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { ApiError } from '../../api/client.ts'
 import { api, inboxStatuses } from '../../api/endpoints.ts'
@@ -22,10 +23,6 @@ const statusFilters: { value: string; label: string; statuses: Status[] }[] = [
 
 export function byPriority(a: Conversation, b: Conversation): number {
   return b.priority - a.priority || Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt) || (a.id < b.id ? -1 : 1)
-}
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))
 }
 
 export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
