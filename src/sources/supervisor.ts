@@ -38,6 +38,8 @@ interface Running {
   done: Promise<void>
 }
 
+const streamHealthyAfterMs = 5_000
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason)
@@ -94,6 +96,11 @@ export function createSourceSupervisor(opts: SourceSupervisorOptions): SourceSup
       // The cursor is re-read each round: it is the store's, not this loop's.
       const cursor = (await store.channelAccounts.byId(row.id))?.cursor ?? null
       const ctx = contextFor(row, source, signal, cursor)
+      // A stream never returns while it works: healthy once it has run a while without failing.
+      const healthyAfter = source.kind === 'stream'
+        ? setTimeout(() => void store.channelAccounts.setHealth(row.id, 'ok', null).catch(() => undefined), streamHealthyAfterMs)
+        : null
+      healthyAfter?.unref()
       try {
         if (source.kind === 'poll') await source.poll(ctx)
         else await source.run(ctx)
@@ -102,6 +109,7 @@ export function createSourceSupervisor(opts: SourceSupervisorOptions): SourceSup
         failures = 0
         await sleep(source.kind === 'poll' ? source.intervalMs : 1_000, signal)
       } catch (err) {
+        if (healthyAfter !== null) clearTimeout(healthyAfter)
         if (signal.aborted) return
         failures++
         const reason = err instanceof Error ? err.message : String(err)
