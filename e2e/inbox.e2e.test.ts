@@ -1,22 +1,14 @@
 // The agent app in a real browser against a real server (`earshot serve` with the demo workspace):
 // the prioritised inbox, a live arrival without reload, the conversation view (correct, resolve),
 // and the listening-rule editor's positioned error. Screenshots go to screenshots/.
-import { existsSync, mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jetstreamPost } from '../src/testing/payloads.ts'
-import { startServerProcess, type ServerProcess } from '../src/testing/server-process.ts'
+import type { ServerProcess } from '../src/testing/server-process.ts'
+import { hasChromium, openDemoSession, shots, stepTimeoutMs, type DemoSession } from './demo-session.ts'
 
-const root = resolve(import.meta.dirname, '..')
-const chromiumPath = '/usr/bin/chromium'
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-const hasChromium = existsSync(chromiumPath)
 const token = 'browser-e2e-admin-token'
-const shots = join(root, 'screenshots')
-const stepTimeoutMs = 20_000
-
-if (!hasChromium) console.warn(`[e2e] skipping the browser tests: ${chromiumPath} is missing (apt-get install chromium)`)
 
 describe.skipIf(!hasChromium)('agent app in Chromium', () => {
   let server: ServerProcess
@@ -24,26 +16,15 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
   let browser: Browser
   let page: Page
 
+  let session: DemoSession
+
   beforeAll(async () => {
-    expect(existsSync(join(root, 'web/dist/index.html')), 'web/dist is built by the global setup').toBe(true)
-    mkdirSync(shots, { recursive: true })
-    server = await startServerProcess({ args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20' } })
-    url = server.url
-    const agent = await fetch(`${url}/api/v1/agents?workspace=demo`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Ada Agent' }),
-    })
-    expect(agent.status).toBe(201)
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    page.setDefaultTimeout(stepTimeoutMs)
-    page.on('pageerror', (e) => console.warn(`[pageerror] ${e.message}`))
+    session = await openDemoSession(token, 'Ada Agent')
+    ;({ server, url, browser, page } = session)
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
+    await session?.close()
   })
 
   const marker = `e2e${Date.now().toString(36)}`

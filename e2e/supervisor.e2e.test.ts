@@ -3,27 +3,19 @@
 // width) and the channel settings (connect a webhook account through the form, see it listed
 // with its webhook URL and its secret only as "set", test it; an agent token is told it needs
 // an admin). Screenshots go to screenshots/.
-import { existsSync, mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServerProcess, type ServerProcess } from '../src/testing/server-process.ts'
+import type { ServerProcess } from '../src/testing/server-process.ts'
+import { hasChromium, openDemoSession, shots, stepTimeoutMs, type DemoSession } from './demo-session.ts'
 
-const root = resolve(import.meta.dirname, '..')
-const chromiumPath = '/usr/bin/chromium'
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-const hasChromium = existsSync(chromiumPath)
 const token = 'browser-e2e-supervisor-token'
-const shots = join(root, 'screenshots')
-const stepTimeoutMs = 20_000
 
 interface WallboardAnswer {
   totals: { open: number; unassigned: number; waiting: number; longestWaitSeconds: number | null }
   hourly: { inbound: number }[]
   spike: { lastHourInbound: number }
 }
-
-if (!hasChromium) console.warn(`[e2e] skipping the browser tests: ${chromiumPath} is missing (apt-get install chromium)`)
 
 describe.skipIf(!hasChromium)('supervisor app in Chromium', () => {
   let server: ServerProcess
@@ -36,26 +28,15 @@ describe.skipIf(!hasChromium)('supervisor app in Chromium', () => {
     return { status: res.status, json: await res.json() as T }
   }
 
+  let session: DemoSession
+
   beforeAll(async () => {
-    expect(existsSync(join(root, 'web/dist/index.html')), 'web/dist is built by the global setup').toBe(true)
-    mkdirSync(shots, { recursive: true })
-    server = await startServerProcess({ args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20' } })
-    url = server.url
-    const agent = await fetch(`${url}/api/v1/agents?workspace=demo`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Sam Supervisor' }),
-    })
-    expect(agent.status).toBe(201)
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    page.setDefaultTimeout(stepTimeoutMs)
-    page.on('pageerror', (e) => console.warn(`[pageerror] ${e.message}`))
+    session = await openDemoSession(token, 'Sam Supervisor')
+    ;({ server, url, browser, page } = session)
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
+    await session?.close()
   })
 
   const tileNumber = async (tile: string) => Number(await page.locator(`[data-tile="${tile}"] .tile-value`).textContent())

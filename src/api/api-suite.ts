@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { did, jetstreamPost } from '../testing/payloads.ts'
+import { apiClient, type ApiCall } from '../testing/api-client.ts'
 import type { TestServer } from '../testing/server.ts'
 
 export function apiSuite(name: string, start: () => Promise<TestServer>): void {
@@ -10,25 +11,8 @@ export function apiSuite(name: string, start: () => Promise<TestServer>): void {
     let server: TestServer
     let agentToken: string
     let otherToken: string
-    const call = async (method: string, path: string, opts: { token?: string | null; body?: string | object; type?: string } = {}) => {
-      const headers: Record<string, string> = {}
-      const token = opts.token === undefined ? server.adminToken : opts.token
-      if (token !== null) headers.authorization = `Bearer ${token}`
-      let body: string | undefined
-      if (opts.body !== undefined) {
-        body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body)
-        headers['content-type'] = opts.type ?? (typeof opts.body === 'string' ? 'application/x-ndjson' : 'application/json')
-      }
-      const res = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
-      const text = await res.text()
-      let json: any = null
-      try {
-        json = JSON.parse(text)
-      } catch {
-        json = null
-      }
-      return { status: res.status, json, text }
-    }
+    // The server is started in beforeAll; the client reads it on each call.
+    const call: ApiCall = (method, path, opts) => apiClient(server)(method, path, opts)
 
     beforeAll(async () => {
       server = await start()
