@@ -10,6 +10,7 @@ import { openBus } from './bus/open.ts'
 import type { EarshotConfig } from './config.ts'
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts'
 import { createRunner, type Runner } from './pipeline/runner.ts'
+import { createSlaWatch, type SlaWatch } from './pipeline/sla-watch.ts'
 import { createSourceSupervisor, type SourceSupervisor } from './sources/supervisor.ts'
 import { openStore, type Store } from './store/index.ts'
 import { generateToken } from './store/queries/tokens.ts'
@@ -30,6 +31,8 @@ export interface Earshot {
   outbox: OutboxWorker
   sources: SourceSupervisor
   secretBox: SecretBox
+  /** SLA clocks and snooze wake-ups every 15 s (tests call tick()). */
+  slaWatch: SlaWatch
   app: FastifyInstance
   /** The admin token generated on this start, if one was; shown once. */
   generatedAdminToken: string | null
@@ -70,6 +73,7 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
   let runner: Runner | null = null
   let outbox: OutboxWorker | null = null
   let sources: SourceSupervisor | null = null
+  let slaWatch: SlaWatch | null = null
   try {
     bus = await openBus(config.bus)
     const generatedAdminToken = await bootstrap(store, config)
@@ -80,16 +84,19 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
     outbox.start()
     sources = createSourceSupervisor({ store, bus, secretBox, log })
     if (config.sources) await sources.start()
+    slaWatch = createSlaWatch(store, bus, log)
+    slaWatch.start()
     const app = await buildApp({
       store, bus, runner, secretBox, outbox, sources, metrics: createMetrics(), ingestBodyLimitBytes: config.ingestBodyLimitBytes,
       logger: opts.httpLogger === true ? { level: config.logLevel } : false,
     })
-    const started = { store, bus, runner, outbox, sources, secretBox, app }
+    const started = { store, bus, runner, outbox, sources, secretBox, slaWatch, app }
     return {
       ...started,
       generatedAdminToken,
       async close() {
         await app.close()
+        await started.slaWatch.stop()
         await started.sources.stop()
         await started.outbox.stop()
         await started.runner.stop()
@@ -98,6 +105,7 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
       },
     }
   } catch (error) {
+    await slaWatch?.stop().catch(() => undefined)
     await sources?.stop().catch(() => undefined)
     await outbox?.stop().catch(() => undefined)
     await runner?.stop().catch(() => undefined)

@@ -22,6 +22,7 @@ import { ingestRoutes } from './routes/ingest.ts'
 import { listeningRoutes } from './routes/listening.ts'
 import { approvalRoutes } from './routes/approvals.ts'
 import { replyRoutes } from './routes/replies.ts'
+import { routingRoutes } from './routes/routing.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { opsRoutes } from './routes/ops.ts'
 import { streamRoutes } from './routes/stream.ts'
@@ -114,6 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(wallboardRoutes, deps)
     await v1.register(replyRoutes, deps)
     await v1.register(approvalRoutes, deps)
+    await v1.register(routingRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

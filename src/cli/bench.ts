@@ -4,11 +4,39 @@
 import { formatIngestBench, parseMessagesOption, runIngestBench } from '../bench/ingest-bench.ts'
 import { formatTriageBench, runTriageBench } from '../bench/triage-bench.ts'
 import { benchListening, formatListeningBench } from '../core/listening/bench.ts'
+import { printRoutingBench, runRoutingBench } from '../routing/bench.ts'
 
-export const benchmarkNames = ['ingest', 'triage', 'listening'] as const
+export const benchmarkNames = ['ingest', 'triage', 'listening', 'routing'] as const
 
-export async function benchCommand(name: string, opts: { messages: string; json?: boolean; rules?: string }): Promise<void> {
+export interface RoutingBenchCliOptions {
+  agents?: string
+  queues?: string
+  open?: string
+  arrivals?: string
+  seed?: string
+}
+
+function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer ${min}..${max}, got "${value}"`)
+  return n
+}
+
+export async function benchCommand(name: string, opts: { messages: string; json?: boolean; rules?: string } & RoutingBenchCliOptions): Promise<void> {
   if (!(benchmarkNames as readonly string[]).includes(name)) throw new Error(`unknown benchmark "${name}" (available: ${benchmarkNames.join(', ')})`)
+  if (name === 'routing') {
+    const pick = (k: string, v: number | undefined): Record<string, number> => (v === undefined ? {} : { [k]: v })
+    const r = runRoutingBench({
+      ...pick('agents', intOption('agents', opts.agents, 1, 10_000)),
+      ...pick('queues', intOption('queues', opts.queues, 1, 1_000)),
+      ...pick('open', intOption('open', opts.open, 0, 1_000_000)),
+      ...pick('arrivals', intOption('arrivals', opts.arrivals, 1, 1_000_000)),
+      ...pick('seed', intOption('seed', opts.seed, 0, 2 ** 31 - 1)),
+    })
+    console.log(opts.json === true ? JSON.stringify(r) : printRoutingBench(r))
+    return
+  }
   const messages = parseMessagesOption(opts.messages)
   if (name === 'triage') {
     const r = runTriageBench(messages)

@@ -59,12 +59,17 @@ export function buildCli(): Command {
     })
 
   program.command('bench')
-    .description('benchmarks: ingest (whole pipeline vs batched insert), triage (enrichment vs VADER), listening (compiled rules vs naive)')
-    .argument('<name>', 'ingest, triage or listening')
+    .description('benchmarks: ingest (whole pipeline vs batched insert), triage (enrichment vs VADER), listening (compiled rules vs naive), routing (skills router decisions and simulation vs round robin)')
+    .argument('<name>', 'ingest, triage, listening or routing')
     .option('-n, --messages <n>', 'messages to push', '100000')
     .option('--rules <n>', 'listening rules (listening bench)', '1000')
+    .option('--agents <n>', 'agents in the synthetic contact centre (routing bench, default 200)')
+    .option('--queues <n>', 'queues (routing bench, default 50)')
+    .option('--open <n>', 'open conversations waiting (routing bench, default 10000)')
+    .option('--arrivals <n>', 'arrivals simulated (routing bench, default 10000)')
+    .option('--seed <n>', 'random seed (routing bench)')
     .option('--json', 'print figures as JSON')
-    .action(async (name: string, opts: { messages: string; json?: boolean; rules?: string }) => {
+    .action(async (name: string, opts: { messages: string; json?: boolean; rules?: string; agents?: string; queues?: string; open?: string; arrivals?: string; seed?: string }) => {
       const { benchCommand } = await import('./bench.ts')
       await benchCommand(name, opts)
     })

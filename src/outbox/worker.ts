@@ -66,6 +66,7 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
         url: sent.url, raw: sent.raw,
       })
       await tx.outbox.markSent(row.id, sent.externalId, messageId)
+      await tx.routing.recordReply(row.conversationId, new Date()) // stops the first-response SLA clock
       await tx.sql.query(`update conversation set status = case when status = 'new' then 'open' else status end where id = $1`, [row.conversationId])
       await tx.conversations.refreshMany([row.conversationId], [])
       await tx.audit.record({ workspaceId: row.workspaceId, actor: row.requestedBy ?? 'system:outbox', action: `reply.sent`, targetType: 'conversation', targetId: row.conversationId, detail: { outboxId: row.id, externalId: sent.externalId, action: row.action } })
@@ -143,6 +144,8 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   }
 
   function tick(): Promise<number> {
+    // A stopped worker claims nothing: its signal is aborted, so every send would fail and waste an attempt.
+    if (stopping.signal.aborted) return Promise.resolve(0)
     if (running !== null) {
       again = true
       return running

@@ -14,6 +14,7 @@ import type { Sql } from '../store/db.ts'
 import type { Author, ChannelName } from '../core/model.ts'
 import { applyMessage, KnownMessages, refreshConversations, type Applied } from './apply.ts'
 import { triageMessage } from './triage.ts'
+import { createRouter } from './route.ts'
 import { createListeningCache, unmatchedOpenPost, type ListeningOutcome } from './listening.ts'
 import { assert } from '../core/assert.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
@@ -120,6 +121,7 @@ function count(outcome: UnitOutcome, applied: Applied): void {
 export function createRunner(store: Store, bus: Bus, log: (line: string) => void = () => undefined): Runner {
   const defaultQueues = new Map<string, string | null>()
   const listeningCache = createListeningCache()
+  const router = createRouter(store, bus, log)
   let consumer: { stop(): Promise<void> } | null = null
   let sweepTimer: NodeJS.Timeout | null = null
   let sweeping = false
@@ -224,6 +226,16 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
     }
   }
 
+  /**
+   * Routing runs after the batch committed, once per workspace, outside the hot transaction: a failure
+   * here leaves the conversations waiting (routed_at null) for the next pass, nothing is lost.
+   */
+  async function routeAfterCommit(events: ConversationEvent[]): Promise<void> {
+    for (const workspaceId of new Set(events.map((e) => e.workspaceId))) {
+      await router.route(workspaceId).catch((error: unknown) => log(`routing ${workspaceId} failed: ${String(error)}`))
+    }
+  }
+
   /** One batch in one transaction; a deadlock or serialization failure (two workers on shared rows) is retried whole. */
   async function processBatch(slice: string[]) {
     for (let attempt = 1; ; attempt++) {
@@ -244,6 +256,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       try {
         const result = await processBatch(slice)
         await publish(result.events)
+        await routeAfterCommit(result.events)
         outcomes.push(...result.outcomes)
       } catch (error) {
         if (slice.length === 1) {

@@ -10,6 +10,7 @@ import { correctionQueries } from './queries/corrections.ts'
 import { listeningQueries } from './queries/listening.ts'
 import { messageQueries } from './queries/messages.ts'
 import { outboxQueries } from './queries/outbox.ts'
+import { routingQueries } from './queries/routing.ts'
 import { tokenQueries } from './queries/tokens.ts'
 import { workspaceQueries } from './queries/workspaces.ts'
 
@@ -29,6 +30,7 @@ export function queriesOver(sql: Sql) {
     corrections: correctionQueries(sql),
     channelAccounts: channelAccountQueries(sql),
     outbox: outboxQueries(sql),
+    routing: routingQueries(sql),
   }
 }
 

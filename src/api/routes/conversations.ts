@@ -4,6 +4,10 @@ import { publishConversationUpdated } from '../../bus/index.ts'
 import { raise } from '../../core/errors.ts'
 import type { ConversationStatus } from '../../core/model.ts'
 import { listConversationMessages } from '../../store/queries/messages.ts'
+import { createRouter } from '../../pipeline/route.ts'
+import { transition, type StatusEvent } from '../../workflow/status.ts'
+import { hasRoomFor, loadUnits } from '../../routing/capacity.ts'
+import { EarshotError } from '../../core/errors.ts'
 import { decodeCursor } from '../../store/queries/conversations.ts'
 import type { ApiDeps } from '../context.ts'
 import { ErrorBody } from '../errors.ts'
@@ -23,9 +27,32 @@ const ListQuery = Type.Composite([
   }),
 ])
 
+const RoutingView = Type.Union([Type.Null(), Type.Object({
+  queueId: Type.Union([Type.String(), Type.Null()]), agentId: Type.Union([Type.String(), Type.Null()]), reasons: Type.Array(Type.String()), actor: Type.String(), at: Type.String(),
+})], { description: 'the last routing decision (assignment) and its reasons' })
+const NullableText = Type.Union([Type.String(), Type.Null()])
+const SlaView = Type.Union([Type.Null(), Type.Object({
+  state: Type.String({ description: 'none (no policy), ok, warning or breached' }), metric: NullableText, dueAt: NullableText,
+  firstResponseDueAt: NullableText, nextResponseDueAt: NullableText, resolutionDueAt: NullableText, firstRespondedAt: NullableText, snoozedUntil: NullableText,
+})])
+
+const snoozeMsDefault = 86_400_000
+
+function statusEvent(from: ConversationStatus, to: ConversationStatus, until: string | undefined): StatusEvent {
+  switch (to) {
+    case 'open': return from === 'resolved' ? { type: 'reopen' } : { type: 'open' }
+    case 'pending': return { type: 'pend' }
+    case 'resolved': return { type: 'resolve' }
+    case 'snoozed': // without `until` (the web app's status buttons): a day
+      return { type: 'snooze', until: until === undefined ? new Date(Date.now() + snoozeMsDefault) : new Date(until) }
+    case 'new': throw new EarshotError('INVALID_TRANSITION', 'a conversation cannot go back to new')
+  }
+}
+
 const Versioned = { version: Type.Optional(Type.Integer({ minimum: 1, description: 'reject with 409 if the conversation changed since this version' })) }
 
 export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, bus }) => {
+  const router = createRouter(store, bus, (line) => app.log.warn(line))
   app.get('/conversations', {
     schema: {
       summary: 'The prioritised inbox',
@@ -50,12 +77,17 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       tags: ['conversations'],
       params: IdParams,
       querystring: WorkspaceQuery,
-      response: { 200: Type.Composite([ConversationSchema, Type.Object({ messages: Type.Array(MessageSchema) })]), 404: ErrorBody },
+      response: { 200: Type.Composite([ConversationSchema, Type.Object({ messages: Type.Array(MessageSchema), routing: RoutingView, sla: SlaView })]), 404: ErrorBody },
     },
   }, async (req) => {
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     const conversation = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND', req.params.id)
-    return { ...conversation, messages: await listConversationMessages(store.db, conversation.id, 500) }
+    return {
+      ...conversation,
+      messages: await listConversationMessages(store.db, conversation.id, 500),
+      routing: await store.routing.lastAssignment(conversation.id),
+      sla: await store.routing.slaOf(conversation.id),
+    }
   })
 
   app.patch('/conversations/:id/status', {
@@ -64,26 +96,40 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       tags: ['conversations'],
       params: IdParams,
       querystring: WorkspaceQuery,
-      body: Type.Object({ status: StatusSchema, ...Versioned }, { additionalProperties: false }),
+      body: Type.Object({
+        status: StatusSchema,
+        until: Type.Optional(Type.String({ format: 'date-time', description: 'with snoozed: when it wakes up (back to open); default in 24 h' })),
+        ...Versioned,
+      }, { additionalProperties: false }),
       response: { 200: ConversationSchema, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
     },
   }, async (req) => {
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     const before = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND', req.params.id)
     const status = req.body.status as ConversationStatus
+    const now = new Date()
     const updated = await store.transaction(async (tx) => {
-      const ok = await tx.conversations.setStatus(ws.id, before.id, status, req.body.version ?? null)
-      if (ok) await tx.audit.record({ workspaceId: ws.id, actor: `token:${req.token!.name}`, action: 'conversation.status', targetType: 'conversation', targetId: before.id, detail: { from: before.status, to: status } })
+      const state = (await tx.routing.statusState(ws.id, before.id)) ?? raise('CONVERSATION_NOT_FOUND', before.id)
+      if (req.body.version !== undefined && req.body.version !== state.version) return false
+      const result = transition(state, statusEvent(state.status, status, req.body.until), now)
+      if (!result.ok) throw new EarshotError(result.code === 'INVALID_DATE' ? 'VALIDATION' : result.code, result.message)
+      const ok = await tx.routing.setStatusState(ws.id, before.id, result.state, req.body.version ?? null)
+      if (ok) {
+        await tx.audit.record({ workspaceId: ws.id, actor: `token:${req.token!.name}`, action: 'conversation.status', targetType: 'conversation', targetId: before.id, detail: { from: state.status, to: result.state.status, ...(result.state.snoozedUntil === null ? {} : { until: result.state.snoozedUntil.toISOString() }) } })
+        if (state.assigneeId !== null && result.state.status !== 'open') await tx.routing.markIdleIfFree([state.assigneeId], now)
+      }
       return ok
     })
     if (!updated) raise('CONFLICT', `conversation changed since version ${req.body.version}; now at ${before.version}`)
     await publishConversationUpdated(bus, ws.id, before.id)
+    // resolved / pending / snoozed free the agent's capacity; a reopened unassigned conversation waits for an agent
+    await router.route(ws.id).catch((error: unknown) => app.log.warn(`routing after a status change failed: ${String(error)}`))
     return (await store.conversations.get(ws.id, before.id))!
   })
 
   app.post('/conversations/:id/assignment', {
     schema: {
-      summary: 'Assign a conversation to an agent (agentId null unassigns)',
+      summary: 'Assign a conversation to an agent (agentId null unassigns); 409 AGENT_AT_CAPACITY when the agent has no room for it',
       tags: ['conversations'],
       params: IdParams,
       querystring: WorkspaceQuery,
@@ -96,6 +142,16 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
     const agent = req.body.agentId === null ? null : (await store.agents.get(ws.id, req.body.agentId)) ?? raise('AGENT_NOT_FOUND', req.body.agentId)
     const actor = `token:${req.token!.name}`
     const updated = await store.transaction(async (tx) => {
+      if (agent !== null && before.assignee?.id !== agent.id) {
+        // the same lock as the router's: a manual assignment never pushes an agent over capacity
+        await tx.routing.lockWorkspace(ws.id)
+        const routed = await tx.routing.agent(ws.id, agent.id)
+        const kind = await tx.routing.kindOf(before.id)
+        const units = kind === 'email' ? 0.5 : 1
+        if (routed !== null && !hasRoomFor(routed, kind, units)) {
+          throw new EarshotError('AGENT_AT_CAPACITY', `${agent.name} holds ${loadUnits(routed, kind)}/${routed.capacity[kind]} ${kind} units`)
+        }
+      }
       const ok = await tx.conversations.assign(ws.id, before.id, agent?.id ?? null, req.body.version ?? null)
       if (!ok) return false
       await tx.assignments.record({ workspaceId: ws.id, conversationId: before.id, queueId: before.queue?.id ?? null, agentId: agent?.id ?? null, reason: 'manual assignment', actor })

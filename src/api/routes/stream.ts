@@ -5,6 +5,7 @@ import { subjects, subjectToken, type ConversationEvent } from '../../bus/index.
 import type { ApiDeps } from '../context.ts'
 import { resolveWorkspace } from '../plugins/auth.ts'
 import { WorkspaceQuery } from '../schemas.ts'
+import { slaSubject, type SlaEvent } from '../../pipeline/sla-watch.ts'
 
 const bufferedBytesMax = 1 << 20 // a client this far behind is too slow: drop it rather than grow memory
 
@@ -13,7 +14,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
     websocket: true,
     schema: {
       summary: 'Live conversation events (WebSocket)',
-      description: 'Messages are JSON: {type:"hello",workspace} first, then {type:"conversation.created"|"conversation.updated", conversation}. Browsers pass the token as ?access_token=.',
+      description: 'Messages are JSON: {type:"hello",workspace} first, then {type:"conversation.created"|"conversation.updated", conversation} and {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at}. Browsers pass the token as ?access_token=.',
       tags: ['conversations'],
       querystring: Type.Composite([WorkspaceQuery, Type.Object({ access_token: Type.Optional(Type.String()) })]),
     },
@@ -38,8 +39,14 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
         if (conversation !== null && socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: event.type, conversation }))
       }, () => undefined)
     })
+    const unsubscribeSla = bus.subscribe(slaSubject(workspaceId), (m) => {
+      const event = m.data as SlaEvent
+      if (socket.readyState === socket.OPEN && socket.bufferedAmount <= bufferedBytesMax) socket.send(JSON.stringify(event))
+    })
     socket.on('close', unsubscribe)
     socket.on('error', unsubscribe)
+    socket.on('close', unsubscribeSla)
+    socket.on('error', unsubscribeSla)
     socket.on('message', () => undefined) // clients do not talk yet; ignore rather than fail
     socket.send(JSON.stringify({ type: 'hello', workspace: { id: ws.id, slug: ws.slug, name: ws.name }, subject: subjects.conversation(ws.id, '*') }))
   })

@@ -24,7 +24,8 @@ function useConversationMutation<A>(conversationId: string, run: (a: A) => Promi
     mutationFn: run,
     onSuccess: (c) => { applyConversation(client, ctx.workspace, c); notice(done) },
     onError: (e) => {
-      if (e instanceof ApiError && e.status === 409) notice('Changed by someone else, reloaded.', 'warn')
+      // 409 CONFLICT: a stale version; other 409s (a refused status move, an agent at capacity) say why themselves.
+      if (e instanceof ApiError && e.code === 'CONFLICT') notice('Changed by someone else, reloaded.', 'warn')
       else notice(`Failed: ${e.message}`, 'warn')
       void client.invalidateQueries({ queryKey: ['conversation', ctx.workspace, conversationId] })
       void client.invalidateQueries({ queryKey: ['inbox', ctx.workspace] })
