@@ -1,12 +1,23 @@
-// The browser tests run against the built app; build it once if web/dist is missing.
+// The browser tests run against the built app: build it when web/dist is missing or older than the
+// app's sources (a local run after editing web/ must not test yesterday's build).
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
 
+function newestMtimeMs(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
 export default function setup(): void {
-  if (existsSync(resolve(root, 'web/dist/index.html'))) return
-  console.log('[e2e] web/dist is missing: running `npm run build`')
+  const built = resolve(root, 'web/dist/index.html')
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtimeMs(resolve(root, 'web/src'))) return
+  console.log('[e2e] web/dist is missing or older than web/src: running `npm run build`')
   execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: root, stdio: 'inherit', timeout: 120_000 })
 }

@@ -178,4 +178,36 @@ describe.skipIf(!hasChromium)('supervisor app in Chromium', () => {
       await agentPage.close()
     }
   })
+
+  it('approves a trainee\'s held reply, edited: only the approved text reaches the platform', async () => {
+    const call = async <T,>(method: string, path: string, body: unknown, bearer = token): Promise<T> => {
+      const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300)
+      return await res.json() as T
+    }
+    const trainee = await call<{ id: string }>('POST', '/api/v1/agents?workspace=demo', { name: 'Tia Trainee' })
+    const traineeToken = (await call<{ token: string }>('POST', '/api/v1/tokens', { name: 'tia', role: 'agent', workspace: 'demo', agentId: trainee.id })).token
+    await call('PUT', '/api/v1/settings/approval-policy?workspace=demo', { agents: [trainee.id], queues: [], riskFlags: [], reachOver: null })
+    const bluesky = (await apiGet<{ items: { id: string }[] }>('/api/v1/conversations?workspace=demo&channel=bluesky&limit=1')).json.items[0]!
+    const draft = `e2e-held ${Date.now().toString(36)} sorry, we will look into it`
+    const held = await call<{ id: string; status: string }>('POST', `/api/v1/conversations/${bluesky.id}/replies?workspace=demo`, { text: draft }, traineeToken)
+    expect(held.status).toBe('held')
+
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.goto(`${url}/supervisor/approvals`)
+    const item = page.locator(`li.held[data-reply-id="${held.id}"]`)
+    await item.waitFor()
+    expect(await item.locator('.chips').textContent()).toContain(trainee.id)
+    const edited = `${draft} today, and refund the fee`
+    await item.getByLabel(/^Reply/).fill(edited)
+    await item.getByLabel(/^Note/).fill('add the refund')
+    await page.screenshot({ path: join(shots, 'approvals.png'), fullPage: true })
+    await item.getByRole('button', { name: 'Approve edited' }).click()
+    await expect.poll(() => page.locator(`li.held[data-reply-id="${held.id}"]`).count()).toBe(0)
+    await expect.poll(async () => (await apiGet<{ items: { id: string; status: string; text: string }[] }>(`/api/v1/conversations/${bluesky.id}/replies?workspace=demo`)).json.items.find((r) => r.id === held.id)?.status, { timeout: stepTimeoutMs }).toBe('sent')
+    const platforms = (await apiGet<{ bluesky: { posts: { value: { text: string } }[] } }>('/demo/platforms')).json
+    const texts = platforms.bluesky.posts.map((p) => p.value.text)
+    expect(texts).toContain(edited)
+    expect(texts).not.toContain(draft)
+  })
 })

@@ -7,6 +7,7 @@ import { ConversationPage } from './features/conversation/ConversationPage.tsx'
 import { InboxPage } from './features/inbox/InboxPage.tsx'
 import { useLiveStream, type LiveState } from './features/inbox/live-stream.ts'
 import { ListeningPage } from './features/listening/ListeningPage.tsx'
+import { ApprovalsPage } from './features/approvals/ApprovalsPage.tsx'
 import { ChannelsPage } from './features/channels/ChannelsPage.tsx'
 import { SignIn } from './features/auth/SignIn.tsx'
 import { pickWorkspace, WorkspaceSwitcher } from './features/auth/WorkspaceSwitcher.tsx'
@@ -31,6 +32,7 @@ function Screen({ token, workspace }: { token: string; workspace: string }) {
         <nav aria-label="Main">
           <Link to="/" aria-current={route.name === 'inbox' ? 'page' : undefined}>Inbox</Link>
           <Link to="/supervisor" aria-current={route.name === 'supervisor' ? 'page' : undefined}>Wallboard</Link>
+          <Link to="/supervisor/approvals" aria-current={route.name === 'approvals' ? 'page' : undefined}>Approvals</Link>
           <Link to="/settings/listening" aria-current={route.name === 'listening' ? 'page' : undefined}>Listening rules</Link>
           <Link to="/settings/channels" aria-current={route.name === 'channels' ? 'page' : undefined}>Channels</Link>
         </nav>
@@ -46,6 +48,7 @@ function Screen({ token, workspace }: { token: string; workspace: string }) {
         {route.name === 'conversation' && <ConversationPage key={route.id} id={route.id} />}
         {route.name === 'listening' && <ListeningPage />}
         {route.name === 'channels' && <ChannelsPage />}
+        {route.name === 'approvals' && <ApprovalsPage />}
         {route.name === 'supervisor' && (
           <Suspense fallback={<main className="page"><p className="muted">Loading…</p></main>}>
             <WallboardPage token={token} workspace={workspace} />

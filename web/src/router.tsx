@@ -27,6 +27,7 @@ export type Route =
   | { name: 'listening' }
   | { name: 'channels' }
   | { name: 'supervisor' }
+  | { name: 'approvals' }
   | { name: 'not-found' }
 
 export function matchRoute(path: string): Route {
@@ -36,6 +37,7 @@ export function matchRoute(path: string): Route {
   if (path === '/settings' || path === '/settings/' || path === '/settings/listening') return { name: 'listening' }
   if (path === '/settings/channels' || path === '/settings/channels/') return { name: 'channels' }
   if (path === '/supervisor' || path === '/supervisor/') return { name: 'supervisor' }
+  if (path === '/supervisor/approvals' || path === '/supervisor/approvals/') return { name: 'approvals' }
   return { name: 'not-found' }
 }
 

@@ -1,6 +1,6 @@
 // Typed calls, one per route the app uses.
 import { request, type ApiContext } from './client.ts'
-import type { Agent, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Conversation, ConversationDetail, Intent, ListeningRule, ListeningTag, NewChannelAccount, Reply, Sentiment, Status, Wallboard, Workspace } from './types.ts'
+import type { Agent, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Conversation, ConversationDetail, HeldReply, Intent, ListeningRule, ListeningTag, NewChannelAccount, Reply, Sentiment, Status, Wallboard, Workspace } from './types.ts'
 
 const id = encodeURIComponent
 
@@ -30,6 +30,9 @@ export const api = {
   replies: (c: ApiContext, conversationId: string) => request<{ items: Reply[] }>(c, 'GET', `/api/v1/conversations/${id(conversationId)}/replies`),
   reply: (c: ApiContext, conversationId: string, r: { text: string; visibility: 'public' | 'private'; idempotencyKey: string }) =>
     request<Reply>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/replies`, r),
+  approvals: (c: ApiContext) => request<{ items: HeldReply[] }>(c, 'GET', '/api/v1/approvals'),
+  decide: (c: ApiContext, replyId: string, d: { decision: 'approve' | 'reject'; text?: string; note?: string }) =>
+    request<Reply>(c, 'POST', `/api/v1/approvals/${id(replyId)}`, d),
   validateRule: (c: ApiContext, query: string) => request<{ ok: true }>(c, 'POST', '/api/v1/listening-rules/validate', { query }),
   channelAccounts: (c: ApiContext) => request<{ items: ChannelAccount[] }>(c, 'GET', '/api/v1/channel-accounts'),
   createChannelAccount: (c: ApiContext, account: NewChannelAccount) => request<ChannelAccount>(c, 'POST', '/api/v1/channel-accounts', account),

@@ -191,3 +191,9 @@ export interface Wallboard {
   replies: { sent: number; failed: number; pending: number; held: number }
   spike: { flagged: boolean; lastHourInbound: number; baselineMean: number; baselineStddev: number; threshold: number }
 }
+
+export interface HeldReply extends Reply {
+  approvalReasons: string[]
+  conversationPreview: string
+  conversationPriority: number
+}
