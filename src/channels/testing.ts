@@ -1,5 +1,6 @@
 // Test support for channel parsers: checks that a value is a well-formed ParseResult, so
 // property tests can say more than "did not throw". Used by the *.test.ts files only.
+import { expect } from 'vitest'
 import { channelNames, type NormalizedMessage, type ParseResult } from '../core/model.ts'
 import { textLengthMax } from './wire.ts'
 
@@ -46,4 +47,20 @@ export function jsonLines(text: string): string[] {
   const lines = text.split(/\r?\n/)
   if (lines.at(-1) === '') lines.pop()
   return lines
+}
+
+/** The messages of a result that must be a success and well-formed (the test fails otherwise). */
+export function messagesOf(result: ParseResult): NormalizedMessage[] {
+  expect(result.ok, JSON.stringify(result)).toBe(true)
+  expect(parseResultProblems(result)).toEqual([])
+  return result.ok ? result.messages : []
+}
+
+/** The one message of a result that must hold exactly one. */
+export function onlyMessage(result: ParseResult): NormalizedMessage {
+  const messages = messagesOf(result)
+  expect(messages).toHaveLength(1)
+  const [message] = messages
+  if (message === undefined) throw new Error('no message')
+  return message
 }

@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { NormalizedMessage, ParseResult } from '../../core/model.ts'
+import type { ParseResult } from '../../core/model.ts'
 import { hasSharedFixtures, listFixtures, readFixture, warnIfNoShared } from '../../testing/shared.ts'
 import { metaBodyCharsMax } from '../meta/envelope.ts'
 import { readMetaRef } from '../meta/raw.ts'
-import { parseResultProblems } from '../testing.ts'
+import { messagesOf, onlyMessage, parseResultProblems } from '../testing.ts'
 import { isRecord } from '../wire.ts'
 import { facebook } from './index.ts'
 import { parseFacebookPayload } from './parse.ts'
@@ -17,20 +17,6 @@ const postId = `${pageId}_500000000000001`
 
 function parse(body: unknown): ParseResult {
   return parseFacebookPayload({ body: typeof body === 'string' ? body : JSON.stringify(body), origin: 'test' })
-}
-
-function messagesOf(result: ParseResult): NormalizedMessage[] {
-  expect(result.ok, JSON.stringify(result)).toBe(true)
-  expect(parseResultProblems(result)).toEqual([])
-  return result.ok ? result.messages : []
-}
-
-function onlyMessage(result: ParseResult): NormalizedMessage {
-  const messages = messagesOf(result)
-  expect(messages).toHaveLength(1)
-  const [message] = messages
-  if (message === undefined) throw new Error('no message')
-  return message
 }
 
 const feed = (value: Record<string, unknown>, time = 1_717_243_200) => ({

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { NormalizedMessage, ParseResult } from '../../core/model.ts'
+import type { ParseResult } from '../../core/model.ts'
 import { hasSharedFixtures, readFixture, warnIfNoShared } from '../../testing/shared.ts'
-import { parseResultProblems } from '../testing.ts'
+import { messagesOf, parseResultProblems } from '../testing.ts'
 import { textLengthMax } from '../wire.ts'
 import { googleReviews } from './index.ts'
 import { parseGoogleReviews, reviewsBodyCharsMax } from './parse.ts'
@@ -13,12 +13,6 @@ warnIfNoShared()
 
 function parse(value: unknown): ParseResult {
   return parseGoogleReviews({ body: typeof value === 'string' ? value : JSON.stringify(value), origin: 'test' })
-}
-
-function messagesOf(result: ParseResult): NormalizedMessage[] {
-  expect(parseResultProblems(result)).toEqual([])
-  expect(result.ok, JSON.stringify(result)).toBe(true)
-  return result.ok ? result.messages : []
 }
 
 describe('google-reviews channel', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { NormalizedMessage, ParseResult } from '../../core/model.ts'
+import type { ParseResult } from '../../core/model.ts'
 import { hasSharedFixtures, readFixture, warnIfNoShared } from '../../testing/shared.ts'
-import { parseResultProblems } from '../testing.ts'
+import { messagesOf, onlyMessage, parseResultProblems } from '../testing.ts'
 import { isRecord } from '../wire.ts'
 import { instagram } from './index.ts'
 import { parseInstagramPayload } from './parse.ts'
@@ -15,20 +15,6 @@ const mediaId = '17890000000000099'
 
 function parse(body: unknown): ParseResult {
   return parseInstagramPayload({ body: typeof body === 'string' ? body : JSON.stringify(body), origin: 'test' })
-}
-
-function messagesOf(result: ParseResult): NormalizedMessage[] {
-  expect(result.ok, JSON.stringify(result)).toBe(true)
-  expect(parseResultProblems(result)).toEqual([])
-  return result.ok ? result.messages : []
-}
-
-function onlyMessage(result: ParseResult): NormalizedMessage {
-  const messages = messagesOf(result)
-  expect(messages).toHaveLength(1)
-  const [message] = messages
-  if (message === undefined) throw new Error('no message')
-  return message
 }
 
 const change = (field: string, value: unknown, time = 1_719_835_200) => ({ object: 'instagram', entry: [{ id: igId, time, changes: [{ field, value }] }] })

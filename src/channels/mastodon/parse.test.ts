@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { NormalizedMessage, ParseResult } from '../../core/model.ts'
+import type { ParseResult } from '../../core/model.ts'
 import { hasSharedFixtures, listFixtures, readFixture, warnIfNoShared } from '../../testing/shared.ts'
-import { parseResultProblems } from '../testing.ts'
+import { messagesOf, onlyMessage, parseResultProblems } from '../testing.ts'
 import { textLengthMax } from '../wire.ts'
 import { contentToText } from './content.ts'
 import { mastodon } from './index.ts'
@@ -14,20 +14,6 @@ warnIfNoShared()
 
 function parse(body: string): ParseResult {
   return parseMastodonPayload({ body, origin: 'test' })
-}
-
-function messagesOf(result: ParseResult): NormalizedMessage[] {
-  expect(result.ok, JSON.stringify(result)).toBe(true)
-  expect(parseResultProblems(result)).toEqual([])
-  return result.ok ? result.messages : []
-}
-
-function onlyMessage(result: ParseResult): NormalizedMessage {
-  const messages = messagesOf(result)
-  expect(messages).toHaveLength(1)
-  const [message] = messages
-  if (message === undefined) throw new Error('no message')
-  return message
 }
 
 function parked(result: ParseResult): string {

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { NormalizedMessage, ParseResult } from '../../core/model.ts'
 import { hasSharedFixtures, listFixtures, readFixture, warnIfNoShared } from '../../testing/shared.ts'
-import { parseResultProblems } from '../testing.ts'
+import { messagesOf, parseResultProblems } from '../testing.ts'
 import { textLengthMax } from '../wire.ts'
 import { rssAtom } from './index.ts'
 import { feedCharsMax, parseFeed } from './parse.ts'
@@ -11,12 +11,6 @@ warnIfNoShared()
 
 function parse(body: string): ParseResult {
   return parseFeed({ body, origin: 'test' })
-}
-
-function messagesOf(result: ParseResult): NormalizedMessage[] {
-  expect(result.ok, JSON.stringify(result)).toBe(true)
-  expect(parseResultProblems(result)).toEqual([])
-  return result.ok ? result.messages : []
 }
 
 function first(result: ParseResult): NormalizedMessage {

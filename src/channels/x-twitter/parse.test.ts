@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { NormalizedMessage, ParseResult } from '../../core/model.ts'
+import type { ParseResult } from '../../core/model.ts'
 import { hasSharedFixtures, listFixtures, readFixture, warnIfNoShared } from '../../testing/shared.ts'
-import { jsonLines, parseResultProblems } from '../testing.ts'
+import { jsonLines, messagesOf, onlyMessage, parseResultProblems } from '../testing.ts'
 import { isRecord } from '../wire.ts'
 import { xTwitter } from './index.ts'
 import { parseXPayload, xBodyCharsMax } from './parse.ts'
@@ -14,19 +14,6 @@ const customerId = '1400000000000000002'
 
 function parse(body: string): ParseResult {
   return parseXPayload({ body, origin: 'test' })
-}
-
-function messagesOf(result: ParseResult): NormalizedMessage[] {
-  expect(result.ok, JSON.stringify(result)).toBe(true)
-  return result.ok ? result.messages : []
-}
-
-function onlyMessage(result: ParseResult): NormalizedMessage {
-  const messages = messagesOf(result)
-  expect(messages).toHaveLength(1)
-  const [message] = messages
-  if (message === undefined) throw new Error('no message')
-  return message
 }
 
 const customer = {
