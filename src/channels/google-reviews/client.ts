@@ -1,16 +1,15 @@
 // Authenticated calls to the Business Profile API: an access token from the OAuth 2 refresh-token
 // grant (scope business.manage), cached until shortly before it expires, and Google's JSON errors
 // (`{"error":{"code","status","message"}}`) mapped onto send failures.
-import { createHash } from 'node:crypto'
 import { bodyText, failureFromError, failureFromStatus, fetchWithTimeout, retryAfterMs } from '../http.ts'
-import type { AccountRuntime, SendResult } from '../types.ts'
+import { AccessTokenCache, callWithToken, type CallResult, type Failure, type TokenResult } from '../oauth.ts'
+import type { AccountRuntime, SendContext } from '../types.ts'
 import { isRecord, numberAt, recordAt, stringAt } from '../wire.ts'
 
 export const googleApiUrl = 'https://mybusiness.googleapis.com'
 export const googleTokenUrl = 'https://oauth2.googleapis.com'
-const tokenMarginMs = 60_000
 
-export type Failure = SendResult & { ok: false }
+export type { CallResult, Failure, TokenResult }
 
 export interface GoogleSettings {
   apiBaseUrl: string
@@ -29,31 +28,24 @@ export function googleSettingsOf(account: AccountRuntime): GoogleSettings {
   }
 }
 
-export interface RequestContext {
-  account: AccountRuntime
-  fetch: typeof fetch
-  signal: AbortSignal
-  now(): Date
-}
+/** What a call needs: the send context (sources pass theirs, which has the same fields). */
+export type RequestContext = SendContext
 
-const tokens = new Map<string, { token: string; expiresAtMs: number }>()
+const tokens = new AccessTokenCache()
 
 function cacheKey(account: AccountRuntime, settings: GoogleSettings): string {
-  const secrets = JSON.stringify([account.secrets.clientId, account.secrets.clientSecret, account.secrets.refreshToken])
-  return `${account.id}|${settings.tokenUrl}|${createHash('sha256').update(secrets).digest('hex')}`
+  return AccessTokenCache.key(account.id, settings.tokenUrl, [account.secrets.clientId, account.secrets.clientSecret, account.secrets.refreshToken])
 }
 
 export function forgetToken(account: AccountRuntime): void {
-  tokens.delete(cacheKey(account, googleSettingsOf(account)))
+  tokens.forget(cacheKey(account, googleSettingsOf(account)))
 }
-
-export type TokenResult = { ok: true; token: string; fresh: boolean } | { ok: false; failure: Failure }
 
 export async function accessToken(ctx: RequestContext): Promise<TokenResult> {
   const settings = googleSettingsOf(ctx.account)
   const key = cacheKey(ctx.account, settings)
-  const cached = tokens.get(key)
-  if (cached !== undefined && cached.expiresAtMs > ctx.now().getTime()) return { ok: true, token: cached.token, fresh: false }
+  const cached = tokens.get(key, ctx.now())
+  if (cached !== null) return { ok: true, token: cached, fresh: false }
   const { clientId, clientSecret, refreshToken } = ctx.account.secrets
   if (clientId === undefined || clientId === '' || refreshToken === undefined || refreshToken === '') {
     return { ok: false, failure: { ok: false, retryable: false, code: 'AUTH_REVOKED', reason: 'missing clientId or refreshToken' } }
@@ -77,37 +69,18 @@ export async function accessToken(ctx: RequestContext): Promise<TokenResult> {
     return { ok: false, failure: { ok: false, retryable: false, code: 'AUTH_REVOKED', reason: `token: HTTP ${res.status} ${error}`.trim() } }
   }
   if (!res.ok || token === null || !isRecord(body)) return { ok: false, failure: failureFromStatus(res.status, res.headers, 'token endpoint', ctx.now()) }
-  const expiresInS = numberAt(body, 'expires_in') ?? 3_600
-  tokens.set(key, { token, expiresAtMs: ctx.now().getTime() + Math.max(0, expiresInS * 1000 - tokenMarginMs) })
+  tokens.set(key, token, numberAt(body, 'expires_in'), ctx.now())
   return { ok: true, token, fresh: true }
 }
 
-export type CallResult = { ok: true; res: Response } | { ok: false; failure: Failure }
-
 /** One authenticated call; a 401 on a cached token is retried once with a new token. */
 export async function googleCall(ctx: RequestContext, method: 'GET' | 'PUT' | 'DELETE', url: string, json?: unknown): Promise<CallResult> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const token = await accessToken(ctx)
-    if (!token.ok) return token
-    let res: Response
-    try {
-      res = await fetchWithTimeout(ctx.fetch, url, {
-        method,
-        headers: { authorization: `Bearer ${token.token}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-        signal: ctx.signal,
-      })
-    } catch (err) {
-      return { ok: false, failure: failureFromError(err) }
-    }
-    if (res.status === 401 && !token.fresh) {
-      forgetToken(ctx.account)
-      await res.body?.cancel()
-      continue
-    }
-    return { ok: true, res }
-  }
-  return { ok: false, failure: { ok: false, retryable: false, code: 'AUTH_REVOKED', reason: 'HTTP 401 with a new token' } }
+  return callWithToken(() => accessToken(ctx), () => forgetToken(ctx.account), (token) => fetchWithTimeout(ctx.fetch, url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    signal: ctx.signal,
+  }))
 }
 
 /** `{"error":{"status":"RESOURCE_EXHAUSTED"}}` and friends. */
