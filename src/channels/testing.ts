@@ -2,6 +2,7 @@
 // property tests can say more than "did not throw". Used by the *.test.ts files only.
 import { expect } from 'vitest'
 import { channelNames, type NormalizedMessage, type ParseResult } from '../core/model.ts'
+import type { AccountRuntime, ChannelLog, RawEvent, SendContext, SourceContext } from './types.ts'
 import { textLengthMax } from './wire.ts'
 
 const parkReasons = ['MALFORMED_JSON', 'MALFORMED_XML', 'INVALID_SHAPE', 'UNSUPPORTED_EVENT', 'PLATFORM_ERROR', 'TOO_LARGE']
@@ -63,4 +64,38 @@ export function onlyMessage(result: ParseResult): NormalizedMessage {
   const [message] = messages
   if (message === undefined) throw new Error('no message')
   return message
+}
+
+export const silentLog: ChannelLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
+
+/** A SourceContext that records what a source emitted (per call), the cursors it saved and the waits it asked for. */
+export interface RecordingSourceContext extends SourceContext {
+  emitted: RawEvent[][]
+  saved: unknown[]
+  sleeps: number[]
+}
+
+/** Sleeps really wait (tests keep them short); `emit` runs before the units are recorded, so it can fail them. */
+export function sourceContext(account: AccountRuntime, cursor: unknown, emit?: (units: RawEvent[]) => Promise<void>): RecordingSourceContext {
+  const ctx: RecordingSourceContext = {
+    account, cursor, emitted: [], saved: [], sleeps: [],
+    async saveCursor(next) {
+      ctx.saved.push(next)
+      ctx.cursor = next
+    },
+    async emit(units) {
+      await emit?.(units)
+      ctx.emitted.push(units)
+    },
+    fetch, signal: new AbortController().signal, log: silentLog, now: () => new Date(),
+    async sleep(ms) {
+      ctx.sleeps.push(ms)
+      await new Promise((resolve) => setTimeout(resolve, ms))
+    },
+  }
+  return ctx
+}
+
+export function sendContext(account: AccountRuntime, timeoutMs = 5_000): SendContext {
+  return { account, fetch, signal: AbortSignal.timeout(timeoutMs), now: () => new Date() }
 }

@@ -1,7 +1,7 @@
 // Reviews written for the tests in the documented Business Profile v4 format, plus an account and
 // contexts pointed at the fake, so every path runs without ../shared.
 import { randomUUID } from 'node:crypto'
-import type { AccountRuntime, ChannelLog, RawEvent, SendContext, SourceContext } from '../types.ts'
+import type { AccountRuntime } from '../types.ts'
 import type { GoogleReviewsFake } from './fake.ts'
 
 export const location = 'accounts/1023/locations/4567'
@@ -34,34 +34,4 @@ export function accountFor(fake: GoogleReviewsFake, settings: Record<string, str
   }
 }
 
-const silentLog: ChannelLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
-
-export interface RecordingSourceContext extends SourceContext {
-  emitted: RawEvent[][]
-  saved: unknown[]
-  sleeps: number[]
-}
-
-export function sourceContext(account: AccountRuntime, cursor: unknown, emit?: (units: RawEvent[]) => Promise<void>): RecordingSourceContext {
-  const ctx: RecordingSourceContext = {
-    account, cursor, emitted: [], saved: [], sleeps: [],
-    async saveCursor(next) {
-      ctx.saved.push(next)
-      ctx.cursor = next
-    },
-    async emit(units) {
-      await emit?.(units)
-      ctx.emitted.push(units)
-    },
-    fetch, signal: new AbortController().signal, log: silentLog, now: () => new Date(),
-    async sleep(ms) {
-      ctx.sleeps.push(ms)
-      await new Promise((resolve) => setTimeout(resolve, ms))
-    },
-  }
-  return ctx
-}
-
-export function sendContext(account: AccountRuntime, timeoutMs = 5_000): SendContext {
-  return { account, fetch, signal: AbortSignal.timeout(timeoutMs), now: () => new Date() }
-}
+export { sendContext, silentLog, sourceContext, type RecordingSourceContext } from '../testing.ts'
