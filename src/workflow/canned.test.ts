@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { cannedValues, checkTemplate, countGraphemes, renderCanned, suggestCanned, type CannedResponse } from './canned.ts'
+import { cannedValues, checkTemplate, renderCanned, suggestCanned, type CannedResponse } from './canned.ts'
+import { graphemeCount } from '../core/text.ts'
 
 const values = cannedValues({ customer: { name: 'Léa Martin', handle: '@lea' }, agent: { name: 'Sam Okafor' }, conversation: { id: 'conv-42', channel: 'bluesky' }, brand: { name: 'Northwind Air' } })
 
@@ -29,7 +30,7 @@ describe('renderCanned', () => {
   })
 
   it('counts graphemes, not code units, against the channel limit', () => {
-    expect(countGraphemes('👩‍👩‍👧‍👦🇫🇷é')).toBe(3)
+    expect(graphemeCount('👩‍👩‍👧‍👦🇫🇷é')).toBe(3)
     const family = '👩‍👩‍👧‍👦'.repeat(280)
     expect(renderCanned(family, values, 'x-twitter')).toMatchObject({ ok: true, graphemes: 280 })
     expect(renderCanned(`${family}!`, values, 'x-twitter')).toEqual({ ok: false, problems: [{ kind: 'too_long', graphemes: 281, limit: 280 }] })

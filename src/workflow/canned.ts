@@ -4,6 +4,7 @@
 // (what people and most platforms count) with Intl.Segmenter.
 import type { ChannelName } from '../core/model.ts'
 import type { Intent } from '../core/triage-facts.ts'
+import { graphemeCount } from '../core/text.ts'
 
 export const cannedVariables = [
   'customer.name', 'customer.firstName', 'customer.handle',
@@ -41,15 +42,6 @@ export type CannedProblem =
 export type RenderResult =
   | { ok: true; text: string; graphemes: number; limit: number | null }
   | { ok: false; problems: CannedProblem[] }
-
-let segmenter: Intl.Segmenter | null = null
-
-export function countGraphemes(text: string): number {
-  segmenter ??= new Intl.Segmenter('und', { granularity: 'grapheme' })
-  let n = 0
-  for (const _ of segmenter.segment(text)) n++
-  return n
-}
 
 const placeholder = /\{\{([^{}]*)\}\}/g
 
@@ -125,7 +117,7 @@ export function checkTemplate(body: string): CannedProblem[] {
 export function renderCanned(body: string, values: CannedValues, channel: ChannelName, limits: Partial<Record<ChannelName, number>> = replyLimits): RenderResult {
   const { text, problems } = scan(body, values)
   const limit = limits[channel] ?? null
-  const graphemes = countGraphemes(text)
+  const graphemes = graphemeCount(text)
   if (limit !== null && graphemes > limit) problems.push({ kind: 'too_long', graphemes, limit })
   if (problems.length > 0) return { ok: false, problems }
   return { ok: true, text, graphemes, limit }
@@ -151,7 +143,7 @@ function estimatedGraphemes(body: string): number {
     variables++
     return ''
   })
-  return countGraphemes(bare) + variables * 12
+  return graphemeCount(bare) + variables * 12
 }
 
 function languageFit(snippet: string, wanted: string | null, fallback: string | null): { points: number; reason: string } | null {

@@ -32,7 +32,8 @@ import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } fr
 import { decodeJson, idAt, isRecord, numberAt, recordAt, stringAt, type JsonRecord } from '../wire.ts'
 import { utf8Length } from './facets.ts'
 import { atUri } from './refs.ts'
-import { graphemeCount, postGraphemesMax } from './send.ts'
+import { graphemeCount } from '../../core/text.ts'
+import { postGraphemesMax } from './send.ts'
 import { tidFrom, tidPattern } from './tid.ts'
 
 export interface FakeProfile {

@@ -11,6 +11,7 @@ import { atUri, parseAtUri, postRefOfEvent, recordOfEvent, replyRefsFor, type Re
 import { forgetSession, getSession, type BlueskySession } from './session.ts'
 import { rkeyForIdempotencyKey } from './tid.ts'
 import { callXrpc, failureFromXrpc, isRecordMissing, isStaleToken, pdsUrlOf, type XrpcCall, type XrpcResponse } from './xrpc.ts'
+import { graphemeCount } from '../../core/text.ts'
 
 export const postCollection = 'app.bsky.feed.post'
 export const likeCollection = 'app.bsky.feed.like'
@@ -20,14 +21,6 @@ const postBytesMax = 3000
 
 type Failure = SendResult & { ok: false }
 type Outcome<T> = { ok: true; value: T } | { ok: false; failure: Failure }
-
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
-
-export function graphemeCount(text: string): number {
-  let n = 0
-  for (const _ of graphemes.segment(text)) n++
-  return n
-}
 
 function rejected(code: 'NOT_SUPPORTED' | 'REJECTED' | 'PARENT_GONE', reason: string): Failure {
   return { ok: false, retryable: false, code, reason }
