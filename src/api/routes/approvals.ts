@@ -48,12 +48,7 @@ export const approvalRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { 
   }, async (req) => {
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     const held = await store.outbox.held(ws.id, 200)
-    const items = []
-    for (const r of held) {
-      const c = await store.conversations.get(ws.id, r.conversationId)
-      items.push({ ...replyView(r), conversationPreview: c?.preview ?? '', conversationPriority: c?.priority ?? 0 })
-    }
-    return { items }
+    return { items: held.map((r) => ({ ...replyView(r), conversationPreview: r.conversationPreview, conversationPriority: r.conversationPriority })) }
   })
 
   app.post('/approvals/:id', {

@@ -164,11 +164,13 @@ export function outboxQueries(sql: Sql) {
       )
       return rows[0] ? toOutbox(rows[0]) : null
     },
-    /** Replies waiting for a supervisor, oldest first. */
-    async held(workspaceId: string, limit: number): Promise<OutboxRow[]> {
-      const { rows } = await sql.query<Row>(
-        `select ${columns} from outbox where workspace_id = $1 and status = 'held' order by created_at, id limit $2`, [workspaceId, limit])
-      return rows.map(toOutbox)
+    /** Replies waiting for a supervisor, oldest first, with what the supervisor reads of their conversation. */
+    async held(workspaceId: string, limit: number): Promise<(OutboxRow & { conversationPreview: string; conversationPriority: number })[]> {
+      const { rows } = await sql.query<Row & { conversation_preview: string; conversation_priority: number }>(
+        `select ${columns}, c.preview as conversation_preview, c.priority as conversation_priority
+         from outbox join (select id as conversation, preview, priority from conversation) c on c.conversation = outbox.conversation_id
+         where workspace_id = $1 and status = 'held' order by created_at, id limit $2`, [workspaceId, limit])
+      return rows.map((r) => ({ ...toOutbox(r), conversationPreview: r.conversation_preview, conversationPriority: r.conversation_priority }))
     },
     /** The customer's message a reply answers: the given one, else the conversation's latest inbound message. */
     async target(conversationId: string, messageId: string | null): Promise<(OutboxTargetRow & { id: string }) | null> {
