@@ -12,6 +12,8 @@ const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
 export const hasChromium = existsSync(chromiumPath)
 export const shots = join(root, 'screenshots')
 export const stepTimeoutMs = 20_000
+/** The demo's people (ana@, bo@, chloe@northwind.example) sign in with this in the browser tests. */
+export const demoPassword = 'browser-e2e demo password'
 
 if (!hasChromium) console.warn(`[e2e] skipping the browser tests: ${chromiumPath} is missing (apt-get install chromium)`)
 
@@ -26,7 +28,7 @@ export interface DemoSession {
 export async function openDemoSession(token: string, agentName: string): Promise<DemoSession> {
   expect(existsSync(join(root, 'web/dist/index.html')), 'web/dist is built by the global setup').toBe(true)
   mkdirSync(shots, { recursive: true })
-  const server = await startServerProcess({ args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20' } })
+  const server = await startServerProcess({ args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20', EARSHOT_DEMO_PASSWORD: demoPassword } })
   const url = server.url
   const agent = await fetch(`${url}/api/v1/agents?workspace=demo`, {
     method: 'POST',

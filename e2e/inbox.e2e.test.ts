@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jetstreamPost } from '../src/testing/payloads.ts'
 import type { ServerProcess } from '../src/testing/server-process.ts'
-import { hasChromium, openDemoSession, shots, stepTimeoutMs, type DemoSession } from './demo-session.ts'
+import { demoPassword, hasChromium, openDemoSession, shots, stepTimeoutMs, type DemoSession } from './demo-session.ts'
 
 const token = 'browser-e2e-admin-token'
 
@@ -146,6 +146,40 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
     await page.locator('.ok-text').waitFor()
     await page.getByRole('button', { name: 'Create rule' }).click()
     await page.locator('li.rule', { hasText: 'Northwind delays' }).waitFor()
+  })
+
+  it('signs an agent in with e-mail and password (HttpOnly cookie, no token in the page) and out again', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const agentPage = await context.newPage()
+    agentPage.setDefaultTimeout(stepTimeoutMs)
+    try {
+      await agentPage.goto(`${url}/`)
+      await agentPage.getByLabel('E-mail').fill('bo@northwind.example')
+      await agentPage.getByLabel('Password').fill('not the password')
+      await agentPage.getByRole('button', { name: 'Sign in' }).click()
+      await agentPage.getByRole('alert').filter({ hasText: /wrong e-mail or password/i }).waitFor()
+      await agentPage.getByLabel('Password').fill(demoPassword)
+      await agentPage.getByRole('button', { name: 'Sign in' }).click()
+      await agentPage.locator('[data-live="live"]').waitFor()
+      expect(await agentPage.locator('header .who').textContent()).toBe('Bo Lindqvist · agent')
+      await agentPage.locator('li.conv').first().waitFor()
+      const cookies = await context.cookies()
+      const cookie = cookies.find((c) => c.name === 'earshot_session')
+      expect(cookie?.httpOnly).toBe(true)
+      expect(cookie?.sameSite).toBe('Lax')
+      expect(await agentPage.evaluate(() => document.cookie), 'scripts cannot read the session').not.toContain('earshot_session')
+      expect(await agentPage.evaluate(() => JSON.stringify(localStorage)), 'no token kept in the page').not.toMatch(/es_|token/)
+      await agentPage.screenshot({ path: join(shots, 'inbox-agent-password.png') })
+      // a reload keeps the session (the cookie), and signing out ends it on the server too
+      await agentPage.reload()
+      await agentPage.locator('[data-live="live"]').waitFor()
+      await agentPage.getByRole('button', { name: 'Sign out' }).click()
+      await agentPage.getByLabel('E-mail').waitFor()
+      const after = await agentPage.evaluate(async () => (await fetch('/api/v1/session')).status)
+      expect(after).toBe(401)
+    } finally {
+      await context.close()
+    }
   })
 
   it('fits a phone screen', async () => {

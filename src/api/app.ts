@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import websocket from '@fastify/websocket'
+import cookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ApiDeps } from './context.ts'
 import { installErrorHandling } from './errors.ts'
@@ -28,6 +29,7 @@ import { opsRoutes } from './routes/ops.ts'
 import { streamRoutes } from './routes/stream.ts'
 import { wallboardRoutes } from './routes/wallboard.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
+import { credentialRoutes, sessionRoutes } from './routes/session.ts'
 
 const pageDir = join(dirname(fileURLToPath(import.meta.url)), 'page')
 /** The agent app built by `npm run build` (web/ → web/dist); without it, the single-file first page is served. */
@@ -63,6 +65,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  await app.register(cookie)
 
   const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes, secretBox: opts.secretBox, outbox: opts.outbox, sources: opts.sources }
   await app.register(opsRoutes, deps)
@@ -101,6 +104,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Platforms deliver webhooks without our bearer token: their own signatures authenticate them.
   await app.register(webhookRoutes, { ...deps, prefix: '/api/v1' })
+  // Signing in has no credentials yet: its own route checks them (rate-limited).
+  await app.register(sessionRoutes, { ...deps, prefix: '/api/v1' })
 
   await app.register(async (v1) => {
     await v1.register(authPlugin, { store: opts.store })
@@ -116,6 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(replyRoutes, deps)
     await v1.register(approvalRoutes, deps)
     await v1.register(routingRoutes, deps)
+    await v1.register(credentialRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

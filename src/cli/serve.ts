@@ -1,6 +1,7 @@
 import { loadConfig, type ConfigInput } from '../config.ts'
 import { demoSitePage, startDemoPlatforms } from '../demo/platforms.ts'
 import { startDemo } from '../demo/run.ts'
+import { setDemoSignIns, type DemoSignIns } from '../demo/sign-ins.ts'
 import { demoWorkspaceSlug, startEarshot } from '../server.ts'
 import { describeStore } from '../store/index.ts'
 
@@ -12,6 +13,7 @@ export async function serve(input: ConfigInput): Promise<void> {
   const earshot = await startEarshot(config, { log, httpLogger: process.env.EARSHOT_HTTP_LOG === '1' })
   const demoWorkspace = config.demo ? await earshot.store.workspaces.bySlug(demoWorkspaceSlug) : null
   let platforms: Awaited<ReturnType<typeof startDemoPlatforms>> | null = null
+  const demoSignIns: DemoSignIns | null = demoWorkspace === null ? null : await setDemoSignIns(earshot.store, demoWorkspace.id)
   if (demoWorkspace !== null) {
     // Local stand-ins for X and Bluesky, so replies in the demo go through the real send path.
     platforms = await startDemoPlatforms(earshot.store, earshot.secretBox, demoWorkspace.id)
@@ -26,6 +28,9 @@ export async function serve(input: ConfigInput): Promise<void> {
   if (earshot.generatedAdminToken !== null) {
     console.log(`\nAdmin API token (shown once; keep it): ${earshot.generatedAdminToken}`)
     console.log(`Open the inbox signed in: ${address}/#token=${earshot.generatedAdminToken}\n`)
+  }
+  if (demoSignIns !== null) {
+    console.log(`Demo sign-in at ${address}/ — supervisor ${demoSignIns.supervisor}, agents ${demoSignIns.agents.join(', ')}; password: ${demoSignIns.password}\n`)
   }
   let demo: ReturnType<typeof startDemo> | null = null
   if (demoWorkspace !== null) {

@@ -6,6 +6,8 @@ export const errorCatalogue = {
   RULE_NOT_FOUND: { status: 404, message: 'Listening rule not found' },
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid bearer token' },
   FORBIDDEN: { status: 403, message: 'Not allowed for this token' },
+  CSRF: { status: 403, message: 'Missing or wrong X-CSRF-Token header for this session' },
+  INVALID_LOGIN: { status: 401, message: 'Wrong e-mail or password' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   WORKSPACE_NOT_FOUND: { status: 404, message: 'Workspace not found' },
   CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },

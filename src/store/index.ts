@@ -11,6 +11,7 @@ import { listeningQueries } from './queries/listening.ts'
 import { messageQueries } from './queries/messages.ts'
 import { outboxQueries } from './queries/outbox.ts'
 import { routingQueries } from './queries/routing.ts'
+import { sessionQueries } from './queries/sessions.ts'
 import { tokenQueries } from './queries/tokens.ts'
 import { workspaceQueries } from './queries/workspaces.ts'
 
@@ -31,6 +32,7 @@ export function queriesOver(sql: Sql) {
     channelAccounts: channelAccountQueries(sql),
     outbox: outboxQueries(sql),
     routing: routingQueries(sql),
+    sessions: sessionQueries(sql),
   }
 }
 

@@ -19,11 +19,11 @@ const WallboardPage = lazy(() => import('./features/wallboard/WallboardPage.tsx'
 
 const liveLabels: Record<LiveState, string> = { live: 'Live', connecting: 'Connecting…', offline: 'Offline, reconnecting…' }
 
-function Screen({ token, workspace }: { token: string; workspace: string }) {
+function Screen({ workspace }: { workspace: string }) {
   const path = usePath()
   const route = matchRoute(path)
-  const live = useLiveStream(token, workspace)
-  const { signOut } = useSession()
+  const live = useLiveStream(workspace)
+  const { signOut, info } = useSession()
   return (
     <>
       <a href="#content" className="skip">Skip to content</a>
@@ -41,6 +41,7 @@ function Screen({ token, workspace }: { token: string; workspace: string }) {
         <span className={`live ${live.state}`} role="status" aria-live="polite" data-live={live.state}>
           <span className="dot" aria-hidden="true" />{liveLabels[live.state]}
         </span>
+        {info !== null && <span className="who" title={`signed in with ${info.via === 'password' ? 'a password' : 'an API token'}`}>{info.name} · {info.role}</span>}
         <button type="button" className="ghost" onClick={signOut}>Sign out</button>
       </header>
       <div id="content" tabIndex={-1}>
@@ -51,7 +52,7 @@ function Screen({ token, workspace }: { token: string; workspace: string }) {
         {route.name === 'approvals' && <ApprovalsPage />}
         {route.name === 'supervisor' && (
           <Suspense fallback={<main className="page"><p className="muted">Loading…</p></main>}>
-            <WallboardPage token={token} workspace={workspace} />
+            <WallboardPage workspace={workspace} />
           </Suspense>
         )}
         {route.name === 'not-found' && <main className="page"><p className="empty">No such page. <Link to="/">Go to the inbox</Link></p></main>}
@@ -80,13 +81,14 @@ export function App() {
 
   useEffect(() => { document.title = 'Earshot' }, [])
 
-  if (session.token === null) return <SignIn />
+  if (session.state === 'loading') return <main className="page"><p className="muted">Loading…</p></main>
+  if (session.state === 'signed-out') return <SignIn />
   if (workspaces.isError) {
     const e = workspaces.error
-    return e instanceof ApiError && e.status === 401 ? <SignIn problem="That token was refused." /> : <main className="page"><p role="alert" className="empty error-text">Could not reach the server: {e.message}</p></main>
+    return e instanceof ApiError && e.status === 401 ? <SignIn /> : <main className="page"><p role="alert" className="empty error-text">Could not reach the server: {e.message}</p></main>
   }
   if (items === undefined || workspace === null || !items.some((w) => w.slug === workspace)) {
-    return <main className="page"><p className="muted">{items !== undefined && items.length === 0 ? 'This token sees no workspace.' : 'Loading…'}</p></main>
+    return <main className="page"><p className="muted">{items !== undefined && items.length === 0 ? 'This sign-in sees no workspace.' : 'Loading…'}</p></main>
   }
-  return <Screen key={workspace} token={session.token} workspace={workspace} />
+  return <Screen key={workspace} workspace={workspace} />
 }

@@ -6,10 +6,17 @@ import { EarshotError, raise } from '../../core/errors.ts'
 import type { Store } from '../../store/index.ts'
 import type { ApiToken } from '../../store/queries/tokens.ts'
 import type { Workspace } from '../../store/queries/workspaces.ts'
+import type { WebSession } from '../../store/queries/sessions.ts'
+import cookie from '@fastify/cookie'
+import { csrfMatches, keepAlive, sameOrigin, sessionOf } from '../web-session.ts'
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 declare module 'fastify' {
   interface FastifyRequest {
     token: ApiToken | null
+    /** Set when the request was authenticated by the browser's session cookie rather than a bearer token. */
+    webSession: WebSession | null
   }
 }
 
@@ -27,14 +34,29 @@ export function presentedToken(request: FastifyRequest): string | null {
   return typeof fromQuery === 'string' && fromQuery.length > 0 ? fromQuery : null
 }
 
-export const authPlugin = fp(async (app: FastifyInstance, opts: { store: Store }) => {
+export const authPlugin = fp(async (app: FastifyInstance, opts: { store: Store; now?: () => Date }) => {
+  const now = opts.now ?? (() => new Date())
+  // Session cookies are read here; apps built without the cookie plugin (tests of one route) get it too.
+  if (!app.hasRequestDecorator('cookies')) await app.register(cookie)
   app.decorateRequest('token', null)
+  app.decorateRequest('webSession', null)
   app.addHook('onRequest', async (request) => {
     const presented = presentedToken(request)
-    if (presented === null || presented.length > 512) throw new EarshotError('UNAUTHORIZED')
-    const token = await opts.store.tokens.find(presented)
-    if (token === null) throw new EarshotError('UNAUTHORIZED')
-    request.token = token
+    if (presented !== null) {
+      if (presented.length > 512) throw new EarshotError('UNAUTHORIZED')
+      const token = await opts.store.tokens.find(presented)
+      if (token === null) throw new EarshotError('UNAUTHORIZED')
+      request.token = token
+      return
+    }
+    // No bearer token: the browser's session cookie, which (being ambient) needs CSRF and origin checks.
+    const session = await sessionOf(opts.store, request, now())
+    if (session === null) throw new EarshotError('UNAUTHORIZED', 'sign in, or send a bearer token')
+    if (!safeMethods.has(request.method) && !csrfMatches(request, session)) throw new EarshotError('CSRF')
+    if (request.headers.upgrade?.toLowerCase() === 'websocket' && !sameOrigin(request)) throw new EarshotError('FORBIDDEN', 'WebSocket from another origin')
+    request.token = session.principal
+    request.webSession = session
+    await keepAlive(opts.store, session, now())
   })
 })
 

@@ -43,7 +43,8 @@ export const api = {
   wallboard: (c: ApiContext) => request<Wallboard>(c, 'GET', `/api/v1/wallboard${c.workspace === null ? '' : `?workspace=${id(c.workspace)}`}`),
 }
 
-export function streamUrl(token: string, workspace: string): string {
+/** The live stream: the browser sends the session cookie with the upgrade (same origin). */
+export function streamUrl(workspace: string): string {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws'
-  return `${proto}://${location.host}/api/v1/stream?workspace=${id(workspace)}&access_token=${id(token)}`
+  return `${proto}://${location.host}/api/v1/stream?workspace=${id(workspace)}`
 }

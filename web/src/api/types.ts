@@ -67,6 +67,10 @@ export interface Message {
 export interface ConversationDetail extends Conversation { messages: Message[] }
 
 export interface Workspace { id: string; slug: string; name: string; createdAt: string }
+export interface SessionInfo {
+  csrfToken: string; expiresAt: string; via: 'password' | 'token'
+  name: string; role: 'admin' | 'supervisor' | 'agent'; workspaceId: string | null; agentId: string | null
+}
 export interface Agent { id: string; name: string; email: string | null }
 
 export const listeningTags = ['brand', 'competitor', 'product', 'campaign'] as const

@@ -1,24 +1,30 @@
-// The signed-in session: the API token (localStorage, or `#token=…` in the URL) and the chosen workspace.
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
-import type { ApiContext } from '../../api/client.ts'
+// The signed-in session: an HttpOnly cookie the page never sees, plus the CSRF token and who we are
+// (GET /api/v1/session). A `#token=…` link (printed at start-up) is exchanged for a cookie at once.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
+import { ApiError, call, type ApiContext } from '../../api/client.ts'
+import type { SessionInfo } from '../../api/types.ts'
 
-const tokenKey = 'earshot.token'
 const workspaceKey = 'earshot.workspace'
+const legacyTokenKey = 'earshot.token'
 
-/** Takes `#token=…` out of the URL (so it is not left in history or screenshots) and remembers it. */
-export function readToken(): string | null {
+/** Takes `#token=…` out of the URL (so it is not left in history or screenshots). */
+export function takeLinkToken(): string | null {
   const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash)
-  if (m?.[1] !== undefined) {
-    localStorage.setItem(tokenKey, decodeURIComponent(m[1]))
-    history.replaceState(null, '', location.pathname + location.search)
-  }
-  return localStorage.getItem(tokenKey)
+  if (m?.[1] === undefined) return null
+  history.replaceState(null, '', location.pathname + location.search)
+  return decodeURIComponent(m[1])
 }
 
+export type SignInForm = { email: string; password: string; workspace?: string } | { token: string }
+
 export interface Session {
-  token: string | null
+  state: 'loading' | 'signed-out' | 'signed-in'
+  info: SessionInfo | null
+  /** Why the last sign-in failed, for the form. */
+  problem: string | null
   workspace: string | null
-  signIn: (token: string) => void
+  signIn: (form: SignInForm) => Promise<void>
   signOut: () => void
   setWorkspace: (slug: string) => void
   api: ApiContext | null
@@ -26,14 +32,51 @@ export interface Session {
 
 const SessionContext = createContext<Session | null>(null)
 
+function problemOf(e: unknown): string {
+  if (e instanceof ApiError) return e.code === 'UNAUTHORIZED' ? 'That token was refused.' : e.message
+  return `Could not reach the server: ${(e as Error).message}`
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [token, setToken] = useState<string | null>(() => readToken())
+  const [state, setState] = useState<Session['state']>('loading')
+  const [info, setInfo] = useState<SessionInfo | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
   const [workspace, setWorkspaceState] = useState<string | null>(() => localStorage.getItem(workspaceKey))
-  const signOut = useCallback(() => { localStorage.removeItem(tokenKey); setToken(null) }, [])
-  const signIn = useCallback((t: string) => { localStorage.setItem(tokenKey, t); setToken(t) }, [])
+  const queries = useQueryClient()
+
+  const signIn = useCallback(async (form: SignInForm) => {
+    try {
+      setInfo(await call<SessionInfo>('POST', '/api/v1/session', form))
+      setProblem(null)
+      setState('signed-in')
+    } catch (e) {
+      setProblem(problemOf(e))
+      setState('signed-out')
+    }
+  }, [])
+
+  useEffect(() => {
+    // earlier versions kept the API token in localStorage: exchange it once, then forget it
+    const legacy = localStorage.getItem(legacyTokenKey)
+    localStorage.removeItem(legacyTokenKey)
+    const linkToken = takeLinkToken() ?? legacy
+    if (linkToken !== null) { void signIn({ token: linkToken }); return }
+    call<SessionInfo>('GET', '/api/v1/session')
+      .then((s) => { setInfo(s); setState('signed-in') })
+      .catch(() => setState('signed-out'))
+  }, [signIn])
+
+  const signOut = useCallback(() => {
+    const csrf = info?.csrfToken
+    setInfo(null)
+    setState('signed-out')
+    queries.clear() // the next person to sign in on this browser must not see these
+    if (csrf !== undefined) void call('DELETE', '/api/v1/session', undefined, { 'x-csrf-token': csrf }).catch(() => undefined)
+  }, [info, queries])
+  const expired = useCallback(() => { setInfo(null); setProblem('Your session ended: please sign in again.'); setState('signed-out') }, [])
   const setWorkspace = useCallback((slug: string) => { localStorage.setItem(workspaceKey, slug); setWorkspaceState(slug) }, [])
-  const api = useMemo<ApiContext | null>(() => (token === null ? null : { token, workspace, onUnauthorized: signOut }), [token, workspace, signOut])
-  const value = useMemo(() => ({ token, workspace, signIn, signOut, setWorkspace, api }), [token, workspace, signIn, signOut, setWorkspace, api])
+  const api = useMemo<ApiContext | null>(() => (info === null ? null : { csrfToken: info.csrfToken, workspace, onUnauthorized: expired }), [info, workspace, expired])
+  const value = useMemo(() => ({ state, info, problem, workspace, signIn, signOut, setWorkspace, api }), [state, info, problem, workspace, signIn, signOut, setWorkspace, api])
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
 }
 

@@ -36,7 +36,7 @@ export function applyConversation(client: QueryClient, workspace: string, c: Con
   client.setQueryData<ConversationDetail>(['conversation', workspace, c.id], (old) => (old === undefined ? old : { ...old, ...c }))
 }
 
-export function useLiveStream(token: string, workspace: string): { state: LiveState; fresh: ReadonlySet<string> } {
+export function useLiveStream(workspace: string): { state: LiveState; fresh: ReadonlySet<string> } {
   const client = useQueryClient()
   const [state, setState] = useState<LiveState>('connecting')
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set())
@@ -55,7 +55,7 @@ export function useLiveStream(token: string, workspace: string): { state: LiveSt
 
     const connect = () => {
       setState('connecting')
-      socket = new WebSocket(streamUrl(token, workspace))
+      socket = new WebSocket(streamUrl(workspace))
       socket.onmessage = (ev) => {
         const event = parseEvent(ev.data)
         if (event === null) return
@@ -85,7 +85,7 @@ export function useLiveStream(token: string, workspace: string): { state: LiveSt
       clearTimeout(retryTimer)
       socket?.close()
     }
-  }, [token, workspace, client])
+  }, [workspace, client])
 
   return { state, fresh }
 }

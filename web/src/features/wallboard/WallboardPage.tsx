@@ -127,9 +127,9 @@ function Charts({ board }: { board: Wallboard }) {
   )
 }
 
-export function WallboardPage({ token, workspace }: { token: string; workspace: string }) {
+export function WallboardPage({ workspace }: { workspace: string }) {
   const ctx = useApi()
-  useWallboardLive(token, workspace)
+  useWallboardLive(workspace)
   const board = useQuery({ queryKey: wallboardKey(workspace), queryFn: () => api.wallboard(ctx), refetchInterval: pollMs, refetchIntervalInBackground: false })
   const data = board.data
   return (

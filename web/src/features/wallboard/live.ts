@@ -26,7 +26,7 @@ const isConversationEvent = (data: unknown): boolean => {
   }
 }
 
-export function useWallboardLive(token: string, workspace: string): void {
+export function useWallboardLive(workspace: string): void {
   const client = useQueryClient()
   useEffect(() => {
     let socket: WebSocket | null = null
@@ -43,7 +43,7 @@ export function useWallboardLive(token: string, workspace: string): void {
       }, refetchGapMs)
     }
     const connect = () => {
-      socket = new WebSocket(streamUrl(token, workspace))
+      socket = new WebSocket(streamUrl(workspace))
       socket.onmessage = (ev) => {
         if (isConversationEvent(ev.data)) { refetchSoon(); return }
         backoffMs = backoffMsMin
@@ -63,5 +63,5 @@ export function useWallboardLive(token: string, workspace: string): void {
       clearTimeout(refetchTimer)
       socket?.close()
     }
-  }, [token, workspace, client])
+  }, [workspace, client])
 }
