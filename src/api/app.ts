@@ -30,6 +30,7 @@ import { streamRoutes } from './routes/stream.ts'
 import { wallboardRoutes } from './routes/wallboard.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 import { credentialRoutes, sessionRoutes } from './routes/session.ts'
+import { workflowRoutes } from './routes/workflow.ts'
 
 const pageDir = join(dirname(fileURLToPath(import.meta.url)), 'page')
 /** The agent app built by `npm run build` (web/ → web/dist); without it, the single-file first page is served. */
@@ -122,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(approvalRoutes, deps)
     await v1.register(routingRoutes, deps)
     await v1.register(credentialRoutes, deps)
+    await v1.register(workflowRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

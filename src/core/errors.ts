@@ -22,6 +22,8 @@ export const errorCatalogue = {
   QUEUE_NOT_EMPTY: { status: 409, message: 'Queue still holds open conversations' },
   INVALID_CONDITION: { status: 400, message: 'Invalid routing condition' },
   INVALID_SLA_POLICY: { status: 400, message: 'Invalid SLA policy' },
+  INVALID_TEMPLATE: { status: 400, message: 'Invalid canned response template' },
+  INVALID_AUTOMATION: { status: 400, message: 'Invalid automation rule' },
   SLA_POLICY_NOT_FOUND: { status: 404, message: 'SLA policy not found' },
   INVALID_TRANSITION: { status: 409, message: 'Status change not allowed' },
   SNOOZE_IN_PAST: { status: 400, message: 'Snooze time is not in the future' },

@@ -22,6 +22,8 @@ export interface Applied {
   conversationCreated: boolean
   /** A new customer message: the conversation reopens if it was pending, snoozed or resolved. */
   reopen: boolean
+  /** The stored message, when this unit inserted one (automations act on it). */
+  messageId?: string
 }
 
 /**
@@ -150,7 +152,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
       reason: 'default queue: no routing rule yet', actor: 'pipeline',
     })
   }
-  return { change, conversationId: conversation.id, conversationCreated: conversation.created, reopen: msg.direction === 'in' }
+  return { change, conversationId: conversation.id, conversationCreated: conversation.created, reopen: msg.direction === 'in', messageId: id }
 }
 
 /** Recomputes each touched conversation once, after all of a transaction's messages are in. */

@@ -15,6 +15,7 @@ import type { Author, ChannelName } from '../core/model.ts'
 import { applyMessage, KnownMessages, refreshConversations, type Applied } from './apply.ts'
 import { triageMessage } from './triage.ts'
 import { createRouter } from './route.ts'
+import { createAutomator, type AutomationTrigger } from './automate.ts'
 import { createListeningCache, unmatchedOpenPost, type ListeningOutcome } from './listening.ts'
 import { assert } from '../core/assert.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
@@ -118,10 +119,27 @@ function count(outcome: UnitOutcome, applied: Applied): void {
   else outcome.skipped++
 }
 
+/**
+ * Per conversation: one message.created per new customer message, else one conversation.updated
+ * (engagement updates, edits, our own messages) when the batch changed nothing else there.
+ */
+function noteTrigger(triggers: Map<string, AutomationTrigger[]>, workspaceId: string, conversationId: string, newCustomerMessageId: string | null): void {
+  const list = triggers.get(conversationId) ?? []
+  triggers.set(conversationId, list)
+  if (newCustomerMessageId !== null) {
+    const i = list.findIndex((t) => t.event === 'conversation.updated')
+    if (i >= 0) list.splice(i, 1)
+    list.push({ workspaceId, conversationId, event: 'message.created', messageId: newCustomerMessageId })
+  } else if (list.length === 0) {
+    list.push({ workspaceId, conversationId, event: 'conversation.updated', messageId: null })
+  }
+}
+
 export function createRunner(store: Store, bus: Bus, log: (line: string) => void = () => undefined): Runner {
   const defaultQueues = new Map<string, string | null>()
   const listeningCache = createListeningCache()
   const router = createRouter(store, bus, log)
+  const automator = createAutomator(store, bus, { log })
   let consumer: { stop(): Promise<void> } | null = null
   let sweepTimer: NodeJS.Timeout | null = null
   let sweeping = false
@@ -179,6 +197,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       const outcomes: UnitOutcome[] = []
       const events = new Map<string, ConversationEvent>()
       const touched = new Map<string, boolean>()
+      const triggers = new Map<string, AutomationTrigger[]>()
       for (const parsed of parsedRows) {
         const outcome = emptyOutcome(parsed.row)
         outcomes.push(outcome)
@@ -201,6 +220,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
             touched.set(applied.conversationId, (touched.get(applied.conversationId) ?? false) || applied.reopen)
           }
           if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore' && applied.change !== 'unmatched') {
+            noteTrigger(triggers, ctx.workspaceId, applied.conversationId, applied.change === 'insert' && msg.direction === 'in' ? applied.messageId ?? null : null)
             const previous = events.get(applied.conversationId)
             events.set(applied.conversationId, {
               type: applied.conversationCreated || previous?.type === 'conversation.created' ? 'conversation.created' : 'conversation.updated',
@@ -214,7 +234,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       await tx.assignments.recordMany(assignments)
       await refreshConversations(tx, touched)
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
-      return { outcomes, events: [...events.values()] }
+      return { outcomes, events: [...events.values()], triggers: [...triggers.values()].flat() }
     })
   }
 
@@ -256,6 +276,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       try {
         const result = await processBatch(slice)
         await publish(result.events)
+        await automator.run(result.triggers).catch((error: unknown) => log(`automations failed: ${String(error)}`))
         await routeAfterCommit(result.events)
         outcomes.push(...result.outcomes)
       } catch (error) {

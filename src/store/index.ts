@@ -14,6 +14,7 @@ import { routingQueries } from './queries/routing.ts'
 import { sessionQueries } from './queries/sessions.ts'
 import { tokenQueries } from './queries/tokens.ts'
 import { workspaceQueries } from './queries/workspaces.ts'
+import { workflowQueries } from './queries/workflow.ts'
 
 export function queriesOver(sql: Sql) {
   return {
@@ -33,6 +34,7 @@ export function queriesOver(sql: Sql) {
     outbox: outboxQueries(sql),
     routing: routingQueries(sql),
     sessions: sessionQueries(sql),
+    ...workflowQueries(sql),
   }
 }
 

@@ -277,6 +277,18 @@ export function routingQueries(sql: Sql) {
       )
       return rows.map(toWaiting)
     },
+    /** These conversations as the routing core and automations see them (any status), in the order of `ids`. */
+    async byIds(workspaceId: string, ids: string[]): Promise<WaitingConversation[]> {
+      if (ids.length === 0) return []
+      const { rows } = await sql.query<WaitingDbRow>(`select ${waitingColumns} ${waitingFrom} where c.workspace_id = $1 and c.id = any($2::uuid[])`, [workspaceId, ids])
+      const byId = new Map(rows.map((r) => [r.id, toWaiting(r)]))
+      return ids.flatMap((id) => byId.get(id) ?? [])
+    },
+    /** The most recently active conversations, for dry runs of rules on recent traffic. */
+    async recent(workspaceId: string, limit: number): Promise<WaitingConversation[]> {
+      const { rows } = await sql.query<WaitingDbRow>(`select ${waitingColumns} ${waitingFrom} where c.workspace_id = $1 order by c.last_message_at desc, c.id limit $2`, [workspaceId, limit])
+      return rows.map(toWaiting)
+    },
     async held(workspaceId: string, agentId: string): Promise<{ id: string; status: ConversationStatus; queueId: string | null }[]> {
       const { rows } = await sql.query<{ id: string; status: ConversationStatus; queue_id: string | null }>(
         "select id, status, queue_id from conversation where workspace_id = $1 and assignee_id = $2 and status <> 'resolved'", [workspaceId, agentId])
