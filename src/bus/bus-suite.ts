@@ -40,6 +40,22 @@ export function busSuite(name: string, open: (scope: string) => Promise<Bus>): v
       expect(other).toEqual([])
     })
 
+    it('delivers live subjects (presence) to subscribers with their subject, never to a durable consumer of everything', async () => {
+      const bus = await openBus()
+      const live: BusMessage[] = []
+      const stored: BusMessage[] = []
+      await bus.consume({ subject: 'earshot.>', durable: 'everything', handler: async (m) => void stored.push(m) })
+      const stop = bus.subscribe('earshot.live.presence.ws1', (m) => void live.push(m))
+      await new Promise((r) => setTimeout(r, 50))
+      await bus.publish('earshot.live.presence.ws1', { state: 'typing' })
+      await bus.publish('earshot.inbound.x', { n: 1 })
+      await until(() => live.length === 1 && stored.length >= 1)
+      await new Promise((r) => setTimeout(r, 200))
+      stop()
+      expect(live[0]).toEqual({ subject: 'earshot.live.presence.ws1', data: { state: 'typing' } })
+      expect(stored.map((m) => m.subject)).toEqual(['earshot.inbound.x'])
+    })
+
     it('redelivers a message whose handler failed, and acks it once handled', async () => {
       const bus = await openBus()
       let attempts = 0

@@ -44,7 +44,14 @@ export function subjectToken(value: string): string {
   return value.replace(/[.\s*>]/g, '_')
 }
 
+/**
+ * Subjects under `earshot.live.` are for live views only (presence, typing): delivered to subscribers
+ * that are there, never stored in the durable stream.
+ */
+export const liveSubjectPrefix = 'earshot.live.'
+
 export const subjects = {
+  presence: (workspaceId: string) => `${liveSubjectPrefix}presence.${subjectToken(workspaceId)}`,
   inbound: (channel: string) => `earshot.inbound.${subjectToken(channel)}`,
   inboundAll: 'earshot.inbound.>',
   conversation: (workspaceId: string, conversationId: string) => `earshot.conversation.${subjectToken(workspaceId)}.${subjectToken(conversationId)}`,

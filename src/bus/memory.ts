@@ -1,5 +1,5 @@
 import type { Bus, BusMessage, WorkConsumerOptions } from './index.ts'
-import { subjectMatches } from './index.ts'
+import { liveSubjectPrefix, subjectMatches } from './index.ts'
 
 const redeliveryDelayMs = 200
 const deliveryAttemptsMax = 20
@@ -50,7 +50,7 @@ export function createMemoryBus(): Bus {
     async publish(subject, data) {
       if (closed) throw new Error('bus closed')
       const msg = { subject, data: structuredClone(data) }
-      for (const c of consumers.values()) {
+      if (!subject.startsWith(liveSubjectPrefix)) for (const c of consumers.values()) {
         if (!c.stopped && subjectMatches(c.opts.subject, subject)) {
           c.queue.push(msg)
           void drain(c)

@@ -3,7 +3,7 @@
 // Debian's nats-server 2.9 flushes JetStream to disk on an interval (no `sync_interval: always`),
 // which is why the inbound log in the database, not this stream, is the record of truth.
 import { AckPolicy, connect, DeliverPolicy, JSONCodec, RetentionPolicy, StorageType, nanos, type NatsConnection } from 'nats'
-import type { Bus, BusMessage } from './index.ts'
+import { liveSubjectPrefix, type Bus, type BusMessage } from './index.ts'
 
 export interface NatsBusOptions {
   url: string
@@ -18,8 +18,12 @@ const streamMaxAgeMs = 7 * 24 * 3600 * 1000
 export async function createNatsBus(opts: NatsBusOptions): Promise<Bus> {
   const namespace = opts.namespace ?? 'earshot'
   const stream = namespace.toUpperCase().replace(/[^A-Z0-9_-]/g, '_')
-  const toWire = (subject: string) => (subject.startsWith('earshot.') ? `${namespace}.${subject.slice('earshot.'.length)}` : subject)
-  const fromWire = (subject: string) => (subject.startsWith(`${namespace}.`) ? `earshot.${subject.slice(namespace.length + 1)}` : subject)
+  // Live subjects go outside the stream's `${namespace}.>`: core NATS only, nothing kept.
+  const live = `${namespace}_live.`
+  const toWire = (subject: string) => (subject.startsWith(liveSubjectPrefix) ? `${live}${subject.slice(liveSubjectPrefix.length)}`
+    : subject.startsWith('earshot.') ? `${namespace}.${subject.slice('earshot.'.length)}` : subject)
+  const fromWire = (subject: string) => (subject.startsWith(live) ? `${liveSubjectPrefix}${subject.slice(live.length)}`
+    : subject.startsWith(`${namespace}.`) ? `earshot.${subject.slice(namespace.length + 1)}` : subject)
 
   const nc: NatsConnection = await connect({ servers: opts.url, name: 'earshot', timeout: 5_000, maxReconnectAttempts: -1 })
   const jsm = await nc.jetstreamManager()
@@ -43,7 +47,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<Bus> {
   return {
     kind: 'nats',
     async publish(subject, data) {
-      await js.publish(toWire(subject), codec.encode(data))
+      if (subject.startsWith(liveSubjectPrefix)) nc.publish(toWire(subject), codec.encode(data))
+      else await js.publish(toWire(subject), codec.encode(data))
     },
     async consume(c) {
       const filter = toWire(c.subject)

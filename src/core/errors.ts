@@ -17,6 +17,7 @@ export const errorCatalogue = {
   CANNOT_SEND: { status: 422, message: 'This conversation cannot be answered that way' },
   NO_CHANNEL_ACCOUNT: { status: 422, message: 'No channel account to answer through' },
   CONFLICT: { status: 409, message: 'Conflicting update' },
+  REPLY_COLLISION: { status: 409, message: 'Someone else replied meanwhile' },
   AGENT_AT_CAPACITY: { status: 409, message: 'Agent at capacity' },
   QUEUE_NOT_FOUND: { status: 404, message: 'Queue not found' },
   QUEUE_NOT_EMPTY: { status: 409, message: 'Queue still holds open conversations' },

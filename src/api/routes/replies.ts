@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { publishConversationUpdated } from '../../bus/index.ts'
 import { channelByName } from '../../channels/index.ts'
 import type { OutboundAction } from '../../channels/types.ts'
-import { raise } from '../../core/errors.ts'
+import { EarshotError, raise } from '../../core/errors.ts'
 import { graphemeCount } from '../../core/text.ts'
 import type { OutboxRow } from '../../store/queries/outbox.ts'
 import { needsApproval } from '../../workflow/approval.ts'
@@ -60,6 +60,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { sto
         visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')], { description: 'default: as the message answered' })),
         inReplyTo: Type.Optional(Type.String({ format: 'uuid', description: 'message id to answer; default the latest customer message' })),
         idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        expectReplies: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description: 'collision check: how many replies of this conversation the agent has seen; when there are more (a colleague answered meanwhile), 409 REPLY_COLLISION lists them, and sending again with the new count confirms' })),
       }, { additionalProperties: false }),
       response: { 202: ReplySchema, 200: ReplySchema, 400: ErrorBody, 404: ErrorBody, 422: ErrorBody },
     },
@@ -82,6 +83,17 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { sto
     const accountId = conversation.channelAccountId ?? (await store.channelAccounts.firstFor(ws.id, channel.name))?.id
       ?? raise('NO_CHANNEL_ACCOUNT', `connect a ${channel.label} account first (POST /api/v1/channel-accounts)`)
     const key = req.headers['idempotency-key'] ?? req.body.idempotencyKey ?? randomUUID()
+    if (req.body.expectReplies !== undefined) {
+      const others = (await store.outbox.forConversation(ws.id, conversation.id))
+        .filter((r) => (r.action === 'reply' || r.action === 'dm') && r.status !== 'cancelled' && r.idempotencyKey !== key)
+      if (others.length > req.body.expectReplies) {
+        const unseen = [...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, others.length - req.body.expectReplies)
+        throw new EarshotError('REPLY_COLLISION', `${unseen.length === 1 ? 'a reply was' : `${unseen.length} replies were`} sent since you opened this conversation; send again to confirm`, {
+          replies: others.length,
+          unseen: unseen.slice(0, 5).map((r) => ({ by: r.requestedBy, at: r.createdAt, status: r.status, text: r.text.slice(0, 280) })),
+        })
+      }
+    }
     const actor = `token:${req.token!.name}`
     const agentId = req.token!.agentId
     const approvalReasons = needsApproval(

@@ -1,7 +1,9 @@
 // WebSocket /api/v1/stream: pushes new and updated conversations of one workspace as they commit.
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { randomUUID } from 'node:crypto'
 import { subjects, subjectToken, type ConversationEvent } from '../../bus/index.ts'
+import { frameBudget, parsePresenceFrame, type PresenceEvent } from '../presence.ts'
 import type { ApiDeps } from '../context.ts'
 import { resolveWorkspace } from '../plugins/auth.ts'
 import { WorkspaceQuery } from '../schemas.ts'
@@ -14,7 +16,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
     websocket: true,
     schema: {
       summary: 'Live conversation events (WebSocket)',
-      description: 'Messages are JSON: {type:"hello",workspace} first, then {type:"conversation.created"|"conversation.updated", conversation} and {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at}. Browsers pass the token as ?access_token=.',
+      description: 'Messages are JSON: {type:"hello",workspace,connection} first, then {type:"conversation.created"|"conversation.updated", conversation}, {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at} and {type:"presence", conversationId, state:"viewing"|"typing"|"left", who:{key,name,agentId}, connection, at}. Clients send {type:"presence", conversationId, state} while they view or type in a conversation (again every 15 s; viewers older than 40 s are gone). Browsers sign in with the session cookie; scripts may pass ?access_token=.',
       tags: ['conversations'],
       querystring: Type.Composite([WorkspaceQuery, Type.Object({ access_token: Type.Optional(Type.String()) })]),
     },
@@ -47,7 +49,31 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
     socket.on('error', unsubscribe)
     socket.on('close', unsubscribeSla)
     socket.on('error', unsubscribeSla)
-    socket.on('message', () => undefined) // clients do not talk yet; ignore rather than fail
-    socket.send(JSON.stringify({ type: 'hello', workspace: { id: ws.id, slug: ws.slug, name: ws.name }, subject: subjects.conversation(ws.id, '*') }))
+    // Presence: what this socket says is relayed with who it is; its own echoes are not sent back.
+    const connection = randomUUID()
+    const principal = req.token!
+    const who = { key: principal.agentId ?? `token:${principal.id}`, name: principal.name, agentId: principal.agentId }
+    const announced = new Set<string>()
+    const allowFrame = frameBudget()
+    const relay = (conversationId: string, state: PresenceEvent['state']) => {
+      const event: PresenceEvent = { type: 'presence', conversationId, state, who, connection, at: new Date().toISOString() }
+      void bus.publish(subjects.presence(workspaceId), event).catch(() => undefined)
+    }
+    const unsubscribePresence = bus.subscribe(subjects.presence(workspaceId), (m) => {
+      const event = m.data as PresenceEvent
+      if (event.connection !== connection && socket.readyState === socket.OPEN && socket.bufferedAmount <= bufferedBytesMax) socket.send(JSON.stringify(event))
+    })
+    socket.on('message', (frame: Buffer) => {
+      const claim = parsePresenceFrame(frame)
+      if (claim === null || !allowFrame(Date.now())) return // not ours to answer, or too chatty
+      if (claim.state === 'left') announced.delete(claim.conversationId)
+      else announced.add(claim.conversationId)
+      relay(claim.conversationId, claim.state)
+    })
+    socket.on('close', () => {
+      unsubscribePresence()
+      for (const id of announced) relay(id, 'left')
+    })
+    socket.send(JSON.stringify({ type: 'hello', workspace: { id: ws.id, slug: ws.slug, name: ws.name }, subject: subjects.conversation(ws.id, '*'), connection }))
   })
 }
