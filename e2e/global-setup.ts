@@ -19,5 +19,6 @@ export default function setup(): void {
   const built = resolve(root, 'web/dist/index.html')
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtimeMs(resolve(root, 'web/src'))) return
   console.log('[e2e] web/dist is missing or older than web/src: running `npm run build`')
-  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: root, stdio: 'inherit', timeout: 120_000 })
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: root, stdio: 'inherit', timeout: 120_000, env: { ...process.env, NODE_ENV: 'production' } })
 }

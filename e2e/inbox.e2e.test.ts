@@ -161,8 +161,18 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
       await agentPage.getByLabel('Password').fill(demoPassword)
       await agentPage.getByRole('button', { name: 'Sign in' }).click()
       await agentPage.locator('[data-live="live"]').waitFor()
-      expect(await agentPage.locator('header .who').textContent()).toBe('Bo Lindqvist · agent')
+      expect(await agentPage.locator('header .who').textContent()).toBe('Bo Lindqvist')
+      expect(await agentPage.locator('header .who').getAttribute('title')).toMatch(/^agent, signed in with a password/)
       await agentPage.locator('li.conv').first().waitFor()
+      // his own presence, from the header: online means the router may give him work
+      expect(await agentPage.getByLabel('My presence').inputValue()).toBe('offline')
+      await agentPage.getByLabel('My presence').selectOption('online')
+      await agentPage.getByText('You are online.').waitFor()
+      const auth = { headers: { authorization: `Bearer ${token}` } }
+      const agents = await (await fetch(`${url}/api/v1/agents?workspace=demo`, auth)).json() as { items: { id: string; name: string }[] }
+      const boId = agents.items.find((a) => a.name === 'Bo Lindqvist')!.id
+      expect((await (await fetch(`${url}/api/v1/agents/${boId}?workspace=demo`, auth)).json() as { presence: string }).presence).toBe('online')
+      expect(await agentPage.locator('header .load').textContent()).toMatch(/^\d+(\.\d+)?\/9$/)
       const cookies = await context.cookies()
       const cookie = cookies.find((c) => c.name === 'earshot_session')
       expect(cookie?.httpOnly).toBe(true)

@@ -9,5 +9,7 @@ try {
   console.warn('earshot: Vite is not installed (production install?): skipping the web app build; / serves the basic page')
   process.exit(0)
 }
+// A production React build whatever NODE_ENV the installing shell has (vitest sets it to "test").
+process.env.NODE_ENV = 'production'
 const { build } = await import('vite')
 await build({ configFile: 'web/vite.config.ts', logLevel: 'warn' })

@@ -1,4 +1,5 @@
 // The one place where the parts are wired: store, bus, pipeline runner, API, demo traffic.
+import { seedDemoWorkflow } from './demo/workflow.ts'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -55,6 +56,7 @@ export async function bootstrap(store: Store, config: Pick<EarshotConfig, 'admin
     for (const [name, email] of [['Ana Costa', 'ana@northwind.example'], ['Bo Lindqvist', 'bo@northwind.example'], ['Chloé Martin', 'chloe@northwind.example']] as const) {
       await store.agents.ensure(demo.id, name, email)
     }
+    await seedDemoWorkflow(store, demo.id)
   }
   if (config.adminToken !== null) {
     await store.tokens.create({ token: config.adminToken, name: 'admin (EARSHOT_ADMIN_TOKEN)', role: 'admin', workspaceId: null })

@@ -12,6 +12,7 @@ import { ChannelsPage } from './features/channels/ChannelsPage.tsx'
 import { SignIn } from './features/auth/SignIn.tsx'
 import { pickWorkspace, WorkspaceSwitcher } from './features/auth/WorkspaceSwitcher.tsx'
 import { useSession } from './features/auth/session.tsx'
+import { PresenceToggle } from './features/auth/PresenceToggle.tsx'
 import { Link, matchRoute, usePath } from './router.tsx'
 
 // The wallboard brings its chart library (uPlot): loaded when a supervisor opens it, not with the inbox.
@@ -41,7 +42,8 @@ function Screen({ workspace }: { workspace: string }) {
         <span className={`live ${live.state}`} role="status" aria-live="polite" data-live={live.state}>
           <span className="dot" aria-hidden="true" />{liveLabels[live.state]}
         </span>
-        {info !== null && <span className="who" title={`signed in with ${info.via === 'password' ? 'a password' : 'an API token'}`}>{info.name} · {info.role}</span>}
+        {info?.agentId != null && <PresenceToggle agentId={info.agentId} />}
+        {info !== null && <span className="who" title={`${info.role}, signed in with ${info.via === 'password' ? 'a password' : 'an API token'}`}>{info.name}</span>}
         <button type="button" className="ghost" onClick={signOut}>Sign out</button>
       </header>
       <div id="content" tabIndex={-1}>

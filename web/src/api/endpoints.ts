@@ -1,6 +1,6 @@
 // Typed calls, one per route the app uses.
 import { request, type ApiContext } from './client.ts'
-import type { Agent, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Conversation, ConversationDetail, HeldReply, Intent, ListeningRule, ListeningTag, NewChannelAccount, Reply, Sentiment, Status, Wallboard, Workspace } from './types.ts'
+import type { Agent, AgentRouting, CannedSuggestion, Presence, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Conversation, ConversationDetail, HeldReply, Intent, ListeningRule, ListeningTag, NewChannelAccount, Reply, Sentiment, Status, Wallboard, Workspace } from './types.ts'
 
 const id = encodeURIComponent
 
@@ -9,6 +9,8 @@ export const inboxStatuses: Status[] = ['new', 'open', 'pending']
 export const api = {
   workspaces: (c: ApiContext) => request<{ items: Workspace[] }>(c, 'GET', '/api/v1/workspaces'),
   agents: (c: ApiContext) => request<{ items: Agent[] }>(c, 'GET', '/api/v1/agents'),
+  agent: (c: ApiContext, agentId: string) => request<AgentRouting>(c, 'GET', `/api/v1/agents/${id(agentId)}`),
+  setPresence: (c: ApiContext, agentId: string, presence: Presence) => request<AgentRouting>(c, 'PATCH', `/api/v1/agents/${id(agentId)}`, { presence }),
   inbox: (c: ApiContext, status: Status[]) =>
     request<{ items: Conversation[]; nextCursor: string | null }>(c, 'GET', `/api/v1/conversations?sort=priority&status=${status.join(',')}&limit=100`),
   conversation: (c: ApiContext, conversationId: string) => request<ConversationDetail>(c, 'GET', `/api/v1/conversations/${id(conversationId)}`),
@@ -28,7 +30,9 @@ export const api = {
   deleteRule: (c: ApiContext, ruleId: string) => request<void>(c, 'DELETE', `/api/v1/listening-rules/${id(ruleId)}`),
   channels: (c: ApiContext) => request<{ items: ChannelInfo[] }>(c, 'GET', '/api/v1/channels'),
   replies: (c: ApiContext, conversationId: string) => request<{ items: Reply[] }>(c, 'GET', `/api/v1/conversations/${id(conversationId)}/replies`),
-  reply: (c: ApiContext, conversationId: string, r: { text: string; visibility: 'public' | 'private'; idempotencyKey: string }) =>
+  cannedSuggestions: (c: ApiContext, conversationId: string) =>
+    request<{ items: CannedSuggestion[] }>(c, 'GET', `/api/v1/conversations/${id(conversationId)}/canned-suggestions`),
+  reply: (c: ApiContext, conversationId: string, r: { text: string; visibility: 'public' | 'private'; idempotencyKey: string; expectReplies?: number }) =>
     request<Reply>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/replies`, r),
   approvals: (c: ApiContext) => request<{ items: HeldReply[] }>(c, 'GET', '/api/v1/approvals'),
   decide: (c: ApiContext, replyId: string, d: { decision: 'approve' | 'reject'; text?: string; note?: string }) =>

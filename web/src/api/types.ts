@@ -72,6 +72,12 @@ export interface SessionInfo {
   name: string; role: 'admin' | 'supervisor' | 'agent'; workspaceId: string | null; agentId: string | null
 }
 export interface Agent { id: string; name: string; email: string | null }
+export type Presence = 'online' | 'away' | 'offline' | 'break'
+export interface AgentRouting extends Agent {
+  presence: Presence
+  capacity: { public: number; private: number; email: number }
+  load: { conversationId: string; kind: string; units: number }[]
+}
 
 export const listeningTags = ['brand', 'competitor', 'product', 'campaign'] as const
 export type ListeningTag = (typeof listeningTags)[number]
@@ -89,6 +95,15 @@ export interface ListeningRule {
 export type StreamEvent =
   | { type: 'hello' }
   | { type: 'conversation.created' | 'conversation.updated'; conversation: Conversation }
+
+export interface CannedResponse { id: string; title: string; body: string; language: string; channels: string[] | null; intents: string[] }
+export interface CannedSuggestion {
+  canned: CannedResponse; score: number; reasons: string[]
+  /** Rendered for this conversation; null when it cannot be sent as is. */
+  text: string | null; graphemes: number | null; limit: number | null
+  problems: { kind: string; detail: string }[]
+}
+export interface ReplyCollision { replies: number; unseen: { by: string | null; at: string; status: string; text: string }[] }
 
 export type ReplyStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'held' | 'cancelled'
 

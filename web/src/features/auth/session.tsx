@@ -1,6 +1,6 @@
 // The signed-in session: an HttpOnly cookie the page never sees, plus the CSRF token and who we are
 // (GET /api/v1/session). A `#token=…` link (printed at start-up) is exchanged for a cookie at once.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useQueryClient } from '@tanstack/react-query'
 import { ApiError, call, type ApiContext } from '../../api/client.ts'
 import type { SessionInfo } from '../../api/types.ts'
@@ -55,7 +55,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [])
 
+  // Once per page load (StrictMode runs effects twice in development): a second run would find the
+  // link token gone, ask GET /session before the exchange set the cookie, and sign the page out.
+  const resolved = useRef(false)
   useEffect(() => {
+    if (resolved.current) return
+    resolved.current = true
     // earlier versions kept the API token in localStorage: exchange it once, then forget it
     const legacy = localStorage.getItem(legacyTokenKey)
     localStorage.removeItem(legacyTokenKey)
@@ -63,7 +68,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (linkToken !== null) { void signIn({ token: linkToken }); return }
     call<SessionInfo>('GET', '/api/v1/session')
       .then((s) => { setInfo(s); setState('signed-in') })
-      .catch(() => setState('signed-out'))
+      .catch(() => setState((now) => (now === 'loading' ? 'signed-out' : now)))
   }, [signIn])
 
   const signOut = useCallback(() => {

@@ -1,13 +1,16 @@
 // The reply box: public reply or private message where the channel allows, a character counter
-// in the platform's own units, and the send status of every reply (queued, sent, failed with reason).
+// in the platform's own units, canned responses suggested for this conversation, a warning when a
+// colleague is typing or answered meanwhile, and the send status of every reply.
 import { useMemo, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api } from '../../api/endpoints.ts'
-import type { ConversationDetail, Reply, ReplyStatus } from '../../api/types.ts'
+import { ApiError } from '../../api/client.ts'
+import type { CannedSuggestion, ConversationDetail, Reply, ReplyCollision, ReplyStatus } from '../../api/types.ts'
 import { Chip, type ChipTone } from '../../components/Chip.tsx'
 import { channelLabel } from '../../components/format.ts'
 import { useNotice } from '../../components/Notice.tsx'
 import { useApi } from '../auth/session.tsx'
+import { useAnnouncePresence, useViewers } from './presence.ts'
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 export function graphemeCount(text: string): number {
@@ -35,6 +38,38 @@ function ReplyItem({ r }: { r: Reply }) {
   )
 }
 
+function CannedPicker({ items, onPick }: { items: CannedSuggestion[]; onPick: (text: string) => void }) {
+  if (items.length === 0) return null
+  return (
+    <details className="canned">
+      <summary>Canned responses ({items.length})</summary>
+      <ul aria-label="Suggested canned responses">
+        {items.map((s) => (
+          <li key={s.canned.id}>
+            <button type="button" className="ghost" disabled={s.text === null} onClick={() => s.text !== null && onPick(s.text)}
+              title={s.reasons.join(' · ')}>{s.canned.title}</button>
+            <span className="muted"> {s.reasons.join(' · ')}</span>
+            {s.text !== null ? <p className="canned-text">{s.text}</p> : <p className="error-text">{s.problems.map((p) => p.detail).join('; ')}</p>}
+          </li>
+        ))}
+      </ul>
+    </details>
+  )
+}
+
+function CollisionWarning({ collision, onSend, onCancel }: { collision: ReplyCollision; onSend: () => void; onCancel: () => void }) {
+  return (
+    <div role="alert" className="collision">
+      <strong>{collision.unseen.length === 1 ? 'A colleague answered meanwhile:' : `${collision.unseen.length} answers were sent meanwhile:`}</strong>
+      <ul>{collision.unseen.map((u) => <li key={u.at + u.text}><span className="muted">{(u.by ?? 'someone').replace(/^token:/, '')}:</span> {u.text}</li>)}</ul>
+      <div className="inline">
+        <button type="button" className="primary" onClick={onSend}>Send mine anyway</button>
+        <button type="button" onClick={onCancel}>Keep editing</button>
+      </div>
+    </div>
+  )
+}
+
 export function Composer({ c }: { c: ConversationDetail }) {
   const ctx = useApi()
   const client = useQueryClient()
@@ -44,6 +79,13 @@ export function Composer({ c }: { c: ConversationDetail }) {
   const lastIn = [...c.messages].reverse().find((m) => m.direction === 'in')
   const privateThread = lastIn?.visibility === 'private'
   const [text, setText] = useState('')
+  const [typingAt, setTypingAt] = useState(0)
+  const [collision, setCollision] = useState<ReplyCollision | null>(null)
+  // How many answers existed when this draft was started: one sent by a colleague after that is news.
+  const [draftBase, setDraftBase] = useState<number | null>(null)
+  useAnnouncePresence(c.id, typingAt)
+  const typing = useViewers(c.id).filter((v) => v.state === 'typing')
+  const suggestions = useQuery({ queryKey: ['conversation', ctx.workspace, c.id, 'canned'], queryFn: () => api.cannedSuggestions(ctx, c.id), staleTime: 60_000 })
   const [visibility, setVisibility] = useState<'public' | 'private'>(privateThread ? 'private' : 'public')
   // One key per draft: a double click or a retried request cannot post twice.
   const [draftKey, setDraftKey] = useState(() => crypto.randomUUID())
@@ -54,19 +96,37 @@ export function Composer({ c }: { c: ConversationDetail }) {
   const count = useMemo(() => graphemeCount(text), [text])
   const over = limit !== null && count > limit
 
+  // Collision check: the server refuses (409) when more answers exist than this agent has seen.
+  const seenReplies = (replies.data?.items ?? []).filter((r) => (r.action === 'reply' || r.action === 'dm') && r.status !== 'cancelled').length
   const send = useMutation({
-    mutationFn: () => api.reply(ctx, c.id, { text, visibility, idempotencyKey: draftKey }),
+    mutationFn: (expectReplies: number | undefined) => api.reply(ctx, c.id, { text, visibility, idempotencyKey: draftKey, ...(expectReplies === undefined ? {} : { expectReplies }) }),
     onSuccess: () => {
       setText('')
+      setCollision(null)
+      setDraftBase(null)
       setDraftKey(crypto.randomUUID())
       notice('Reply queued.')
       void client.invalidateQueries({ queryKey: ['conversation', ctx.workspace, c.id, 'replies'] })
     },
-    onError: (e) => notice(`Not sent: ${e.message}`, 'warn'),
+    onError: (e) => {
+      if (e instanceof ApiError && e.code === 'REPLY_COLLISION' && e.details !== undefined) {
+        setCollision(e.details as unknown as ReplyCollision)
+        void client.invalidateQueries({ queryKey: ['conversation', ctx.workspace, c.id, 'replies'] })
+        return
+      }
+      notice(`Not sent: ${e.message}`, 'warn')
+    },
   })
   const submit = (e?: FormEvent) => {
     e?.preventDefault()
-    if (text.trim() !== '' && !over && !send.isPending) send.mutate()
+    // replies not loaded yet: nothing known to compare with, so no collision check rather than no send
+    if (text.trim() !== '' && !over && !send.isPending) send.mutate(draftBase ?? (replies.isSuccess ? seenReplies : undefined))
+  }
+  const edit = (value: string) => {
+    if (draftBase === null && value.trim() !== '' && replies.isSuccess) setDraftBase(seenReplies)
+    if (value.trim() === '') setDraftBase(null)
+    setText(value)
+    setTypingAt(Date.now())
   }
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit()
@@ -89,14 +149,17 @@ export function Composer({ c }: { c: ConversationDetail }) {
           <label><input type="radio" name="visibility" value="private" checked={visibility === 'private'} disabled={!privateThread && !canDm} onChange={() => setVisibility('private')} /> Private message</label>
         </fieldset>
       </div>
-      <textarea id="reply" rows={3} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey}
+      {typing.length > 0 && <p className="typing" role="status">{typing.map((v) => v.name).join(', ')} {typing.length === 1 ? 'is' : 'are'} typing a reply…</p>}
+      <CannedPicker items={suggestions.data?.items ?? []} onPick={(t) => { edit(t); document.getElementById('reply')?.focus() }} />
+      <textarea id="reply" rows={3} value={text} onChange={(e) => edit(e.target.value)} onKeyDown={onKey}
         aria-describedby="reply-count" placeholder={visibility === 'public' ? 'Everyone can see this answer…' : 'Only the customer sees this message…'} />
       <div className="composer-foot">
         <span id="reply-count" className={over ? 'error-text' : 'muted'} aria-live="polite">
           {limit === null ? `${count} characters` : `${count} / ${limit}`}
         </span>
-        <button type="submit" disabled={text.trim() === '' || over || send.isPending}>{send.isPending ? 'Sending…' : visibility === 'public' ? 'Send publicly' : 'Send privately'}</button>
+        <button type="submit" disabled={text.trim() === '' || over || send.isPending || collision !== null}>{send.isPending ? 'Sending…' : visibility === 'public' ? 'Send publicly' : 'Send privately'}</button>
       </div>
+      {collision !== null && <CollisionWarning collision={collision} onSend={() => send.mutate(collision.replies)} onCancel={() => setCollision(null)} />}
       {(replies.data?.items.length ?? 0) > 0 && (
         <ol className="replies" aria-label="Sent replies">
           {replies.data!.items.map((r) => <ReplyItem key={r.id} r={r} />)}

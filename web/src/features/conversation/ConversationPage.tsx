@@ -13,6 +13,7 @@ import { useApi } from '../auth/session.tsx'
 import { applyConversation } from '../inbox/live-stream.ts'
 import { Composer } from './Composer.tsx'
 import { MessageItem } from './MessageItem.tsx'
+import { useViewers } from './presence.ts'
 
 const statusLabels: Record<Status, string> = { new: 'New', open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' }
 
@@ -51,6 +52,17 @@ function PriorityOverride({ c }: { c: Conversation }) {
         <button type="button" disabled={set.isPending} onClick={() => set.mutate(null)}>Use computed</button>
       </div>
     </form>
+  )
+}
+
+/** Colleagues who have this conversation open right now (from the live stream). */
+function AlsoHere({ id }: { id: string }) {
+  const viewers = useViewers(id)
+  if (viewers.length === 0) return null
+  return (
+    <p className="viewers" role="status" aria-label="Also on this conversation">
+      <span aria-hidden="true">👀 </span>Also here: {viewers.map((v) => `${v.name}${v.state === 'typing' ? ' (typing…)' : ''}`).join(', ')}
+    </p>
   )
 }
 
@@ -114,6 +126,7 @@ export function ConversationPage({ id }: { id: string }) {
               </div>
             </div>
           </header>
+          <AlsoHere id={c.id} />
           <ul className="chips reasons" aria-label="Priority reasons">
             {c.priorityReasons.map((r) => <li key={r.code + r.label}><Chip tone={r.points < 0 ? 'minus' : 'neutral'}>{r.label} {r.points >= 0 ? '+' : ''}{r.points}</Chip></li>)}
           </ul>

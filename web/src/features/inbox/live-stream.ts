@@ -6,6 +6,19 @@ import type { Conversation, ConversationDetail, StreamEvent } from '../../api/ty
 
 export type LiveState = 'connecting' | 'live' | 'offline'
 
+// The one open stream of this page: presence is sent on it, and other features listen to its events.
+let openSocket: WebSocket | null = null
+const eventListeners = new Set<(event: unknown) => void>()
+/** Sends a frame when the stream is open; dropped otherwise (presence beats repeat anyway). */
+export function sendLive(frame: object): void {
+  if (openSocket?.readyState === WebSocket.OPEN) openSocket.send(JSON.stringify(frame))
+}
+/** Every parsed message of the stream that is not a conversation event (presence, SLA). */
+export function onLiveEvent(listener: (event: unknown) => void): () => void {
+  eventListeners.add(listener)
+  return () => eventListeners.delete(listener)
+}
+
 const backoffMsMin = 1_000
 const backoffMsMax = 15_000
 const freshMs = 4_000
@@ -56,10 +69,18 @@ export function useLiveStream(workspace: string): { state: LiveState; fresh: Rea
     const connect = () => {
       setState('connecting')
       socket = new WebSocket(streamUrl(workspace))
+      openSocket = socket
       socket.onmessage = (ev) => {
         const event = parseEvent(ev.data)
-        if (event === null) return
+        if (event === null) {
+          try {
+            const other: unknown = JSON.parse(String(ev.data))
+            for (const l of eventListeners) l(other)
+          } catch { /* not JSON */ }
+          return
+        }
         if (event.type === 'hello') {
+          for (const l of eventListeners) l({ type: 'hello' }) // e.g. presence says again where it is
           setState('live')
           backoffMs = backoffMsMin
           // events sent while we were away are lost: refetch once
@@ -83,6 +104,7 @@ export function useLiveStream(workspace: string): { state: LiveState; fresh: Rea
     return () => {
       stopped = true
       clearTimeout(retryTimer)
+      if (openSocket === socket) openSocket = null
       socket?.close()
     }
   }, [workspace, client])
