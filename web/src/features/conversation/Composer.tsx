@@ -5,11 +5,13 @@ import { useMemo, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api } from '../../api/endpoints.ts'
 import { ApiError } from '../../api/client.ts'
-import type { CannedSuggestion, ConversationDetail, Reply, ReplyCollision, ReplyStatus } from '../../api/types.ts'
+import type { ConversationDetail, Reply, ReplyCollision, ReplyStatus } from '../../api/types.ts'
 import { Chip, type ChipTone } from '../../components/Chip.tsx'
 import { channelLabel } from '../../components/format.ts'
 import { useNotice } from '../../components/Notice.tsx'
 import { useApi } from '../auth/session.tsx'
+import { CannedPicker } from './CannedPicker.tsx'
+import { CollisionWarning } from './CollisionWarning.tsx'
 import { useAnnouncePresence, useViewers } from './presence.ts'
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
@@ -35,38 +37,6 @@ function ReplyItem({ r }: { r: Reply }) {
       {r.status === 'failed' && <span role="alert" className="error-text">{r.failureCode}: {r.lastError}</span>}
       {r.status === 'pending' && r.attempts > 0 && r.lastError !== null && <span className="muted">retrying: {r.lastError}</span>}
     </li>
-  )
-}
-
-function CannedPicker({ items, onPick }: { items: CannedSuggestion[]; onPick: (text: string) => void }) {
-  if (items.length === 0) return null
-  return (
-    <details className="canned">
-      <summary>Canned responses ({items.length})</summary>
-      <ul aria-label="Suggested canned responses">
-        {items.map((s) => (
-          <li key={s.canned.id}>
-            <button type="button" className="ghost" disabled={s.text === null} onClick={() => s.text !== null && onPick(s.text)}
-              title={s.reasons.join(' · ')}>{s.canned.title}</button>
-            <span className="muted"> {s.reasons.join(' · ')}</span>
-            {s.text !== null ? <p className="canned-text">{s.text}</p> : <p className="error-text">{s.problems.map((p) => p.detail).join('; ')}</p>}
-          </li>
-        ))}
-      </ul>
-    </details>
-  )
-}
-
-function CollisionWarning({ collision, onSend, onCancel }: { collision: ReplyCollision; onSend: () => void; onCancel: () => void }) {
-  return (
-    <div role="alert" className="collision">
-      <strong>{collision.unseen.length === 1 ? 'A colleague answered meanwhile:' : `${collision.unseen.length} answers were sent meanwhile:`}</strong>
-      <ul>{collision.unseen.map((u) => <li key={u.at + u.text}><span className="muted">{(u.by ?? 'someone').replace(/^token:/, '')}:</span> {u.text}</li>)}</ul>
-      <div className="inline">
-        <button type="button" className="primary" onClick={onSend}>Send mine anyway</button>
-        <button type="button" onClick={onCancel}>Keep editing</button>
-      </div>
-    </div>
   )
 }
 

@@ -11,7 +11,7 @@ import { segmentText } from './mask.ts'
 
 const isMasked = (m: Message) => m.visibility === 'public' && m.pii.length > 0
 
-function MessageText({ m, shown }: { m: Message; shown: boolean }) {
+export function MessageText({ m, shown }: { m: Message; shown: boolean }) {
   if (!isMasked(m)) return <p className="msg-text">{m.text || '(no text)'}</p>
   return (
     <p className="msg-text">

@@ -13,6 +13,10 @@ const eventListeners = new Set<(event: unknown) => void>()
 export function sendLive(frame: object): void {
   if (openSocket?.readyState === WebSocket.OPEN) openSocket.send(JSON.stringify(frame))
 }
+/** Hands a stream message that is not a conversation event to the listeners (the socket does; tests may). */
+export function dispatchLiveEvent(event: unknown): void {
+  for (const l of eventListeners) l(event)
+}
 /** Every parsed message of the stream that is not a conversation event (presence, SLA). */
 export function onLiveEvent(listener: (event: unknown) => void): () => void {
   eventListeners.add(listener)
@@ -74,13 +78,12 @@ export function useLiveStream(workspace: string): { state: LiveState; fresh: Rea
         const event = parseEvent(ev.data)
         if (event === null) {
           try {
-            const other: unknown = JSON.parse(String(ev.data))
-            for (const l of eventListeners) l(other)
+            dispatchLiveEvent(JSON.parse(String(ev.data)))
           } catch { /* not JSON */ }
           return
         }
         if (event.type === 'hello') {
-          for (const l of eventListeners) l({ type: 'hello' }) // e.g. presence says again where it is
+          dispatchLiveEvent({ type: 'hello' }) // e.g. presence says again where it is
           setState('live')
           backoffMs = backoffMsMin
           // events sent while we were away are lost: refetch once
