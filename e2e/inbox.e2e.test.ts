@@ -173,6 +173,17 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
       const boId = agents.items.find((a) => a.name === 'Bo Lindqvist')!.id
       expect((await (await fetch(`${url}/api/v1/agents/${boId}?workspace=demo`, auth)).json() as { presence: string }).presence).toBe('online')
       expect(await agentPage.locator('header .load').textContent()).toMatch(/^\d+(\.\d+)?\/9$/)
+      // "Mine": what the router just gave him, each unread until opened
+      await agentPage.locator('.views button[data-view="mine"]').click()
+      await expect.poll(() => agentPage.locator('li.conv').count()).toBeGreaterThan(0)
+      const mine = await agentPage.locator('li.conv .meta').allTextContents()
+      expect(mine.every((m) => m.includes('→ Bo Lindqvist')), mine.join(' | ')).toBe(true)
+      const unread = Number(await agentPage.locator('.views button[data-view="mine"] .unread').textContent())
+      expect(unread).toBe(mine.length)
+      await agentPage.locator('li.conv a.preview').first().click()
+      await agentPage.locator('ol.messages li.msg').first().waitFor()
+      await agentPage.getByRole('link', { name: '← Inbox' }).click()
+      await expect.poll(async () => Number((await agentPage.locator('.views button[data-view="mine"] .unread').textContent().catch(() => '0')) ?? 0)).toBe(unread - 1)
       const cookies = await context.cookies()
       const cookie = cookies.find((c) => c.name === 'earshot_session')
       expect(cookie?.httpOnly).toBe(true)

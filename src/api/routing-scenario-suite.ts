@@ -141,6 +141,10 @@ export function routingScenarioSuite(name: string, start: () => Promise<TestServ
       expect(breach).toMatchObject({ metric: 'first_response' })
       const c = (await call('GET', `/api/v1/conversations/${ids.waiting}`)).json
       expect(c.sla).toMatchObject({ state: 'breached', metric: 'first_response' })
+      // the inbox shows the clock too, without opening the conversation
+      const row = (await call('GET', '/api/v1/conversations?limit=200')).json.items.find((x: any) => x.id === ids.waiting)
+      expect(row.slaDue).toMatchObject({ state: 'breached', metric: 'first_response' })
+      expect(Date.parse(row.slaDue.dueAt)).toBeLessThanOrEqual(Date.now())
       expect((await server.earshot.slaWatch.tick()).filter((e) => e.conversationId === ids.waiting)).toEqual([]) // once
     })
 

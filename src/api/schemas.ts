@@ -37,6 +37,11 @@ export const ConversationSchema = Type.Object({
   intent: Nullable(IntentSchema),
   riskFlags: Type.Array(Type.String()),
   channelAccountId: Nullable(Type.String()),
+  slaDue: Nullable(Type.Object({
+    state: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('breached')]),
+    metric: Nullable(Type.String({ description: 'first_response, next_response or resolution' })),
+    dueAt: Nullable(Type.String({ format: 'date-time' })),
+  }, { description: 'the SLA clock that runs out first; null without a policy or once resolved' })),
 })
 
 export const EngagementSchema = Type.Object({ likes: Type.Number(), reposts: Type.Number(), replies: Type.Number(), quotes: Type.Number() })

@@ -5,6 +5,7 @@ import { openPglite } from '../store/db.ts'
 import { storeOver, type Store } from '../store/index.ts'
 import { migrate } from '../store/migrate.ts'
 import { checkTemplate } from '../workflow/canned.ts'
+import { validateSlaPolicy } from '../routing/index.ts'
 import { seedDemoWorkflow } from './workflow.ts'
 
 let store: Store
@@ -31,5 +32,8 @@ describe('seedDemoWorkflow', () => {
     const rules = await store.automations.list(workspaceId)
     expect(rules.map((r) => r.json.name)).toEqual(['Spam: tag and resolve', 'Legal or safety: top priority'])
     for (const r of rules) expect(r.problem, String(r.json.name)).toBeNull()
+    const policies = await store.routing.slaPolicies(workspaceId)
+    expect(policies.map((p) => p.name)).toEqual(['Social standard'])
+    expect(validateSlaPolicy(policies[0]!.policy).ok).toBe(true)
   })
 })

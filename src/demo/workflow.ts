@@ -1,6 +1,7 @@
 // The demo workspace's canned guidance and automations, so `npm start` shows them at work: snippets
 // for the usual complaints, questions and praise in the demo's languages, and two automations
-// (spam is tagged and resolved; a legal or safety threat jumps to the top). Added once; an admin's
+// (spam is tagged and resolved; a legal or safety threat jumps to the top), and an SLA policy on the
+// default queue so due times show. Added once; an admin's
 // later changes are kept.
 import type { Store } from '../store/index.ts'
 import type { CannedInput } from '../store/queries/workflow.ts'
@@ -20,8 +21,25 @@ const automations = [
   { name: 'Legal or safety: top priority', enabled: true, when: 'message.created', if: { field: 'risk', op: 'in', value: ['legal', 'safety', 'regulator'] }, then: [{ type: 'add_tag', tag: 'escalate' }, { type: 'set_priority_override', score: 95 }], stop: false },
 ]
 
+// Social-media targets, around the clock (the demo runs whenever someone starts it): urgent posts in 15 min.
+const slaPolicy = {
+  calendar: null,
+  warningPercent: 75,
+  targets: {
+    urgent: { firstResponseMinutes: 15, nextResponseMinutes: 30, resolutionMinutes: 240 },
+    high: { firstResponseMinutes: 30, nextResponseMinutes: 60, resolutionMinutes: 480 },
+    normal: { firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 1_440 },
+    low: { firstResponseMinutes: 240, nextResponseMinutes: 480, resolutionMinutes: 2_880 },
+  },
+}
+
 export async function seedDemoWorkflow(store: Store, workspaceId: string): Promise<void> {
   for (const c of canned) await store.canned.create(workspaceId, c, 'demo')
+  if ((await store.routing.slaPolicies(workspaceId)).length === 0) {
+    const policyId = await store.routing.createSlaPolicy(workspaceId, 'Social standard', slaPolicy)
+    const inbox = await store.queues.defaultFor(workspaceId)
+    if (inbox !== null) await store.routing.updateQueue(workspaceId, inbox.id, { slaPolicyId: policyId })
+  }
   if ((await store.automations.list(workspaceId)).length > 0) return
   let position = 0
   for (const a of automations) await store.automations.create(workspaceId, (position += 10), a)

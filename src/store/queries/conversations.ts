@@ -27,6 +27,8 @@ export interface ConversationView {
   riskFlags: RiskFlag[]
   /** The channel account replies go out through (null: the workspace's first account of the channel). */
   channelAccountId: string | null
+  /** The SLA clock that runs out first, when the conversation's queue has a policy. */
+  slaDue: { state: 'ok' | 'warning' | 'breached'; metric: string | null; dueAt: string | null } | null
 }
 
 interface ConversationRow {
@@ -57,6 +59,9 @@ interface ConversationRow {
   intent: Intent | null
   risk_flags: RiskFlag[]
   channel_account_id: string | null
+  sla_state: 'none' | 'ok' | 'warning' | 'breached'
+  sla_metric: string | null
+  sla_due_at: Date | null
   cursor_ts: string
 }
 
@@ -65,7 +70,7 @@ const viewSelect = `
     c.assignee_id, a.name as assignee_name, c.contact_id, ct.display_name as contact_name,
     (select i.handle from identity i where i.contact_id = c.contact_id and i.channel = c.channel limit 1) as contact_handle,
     (select max(i.followers) from identity i where i.contact_id = c.contact_id) as contact_followers,
-    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.channel_account_id, c.last_message_at::text as cursor_ts
+    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.channel_account_id, c.sla_state, c.sla_metric, c.sla_due_at, c.last_message_at::text as cursor_ts
   from conversation c
   left join queue q on q.id = c.queue_id
   left join agent a on a.id = c.assignee_id
@@ -95,6 +100,9 @@ function toView(r: ConversationRow): ConversationView {
     intent: r.intent,
     riskFlags: r.risk_flags,
     channelAccountId: r.channel_account_id,
+    // a resolved conversation has no clock running
+    slaDue: r.sla_state === 'none' || r.status === 'resolved' ? null
+      : { state: r.sla_state, metric: r.sla_metric, dueAt: r.sla_due_at === null ? null : new Date(r.sla_due_at).toISOString() },
   }
 }
 

@@ -33,6 +33,8 @@ export interface Conversation {
   sentimentScore: number | null
   intent: Intent | null
   riskFlags: string[]
+  /** The SLA clock that runs out first; null without a policy or once resolved. */
+  slaDue?: { state: 'ok' | 'warning' | 'breached'; metric: string | null; dueAt: string | null } | null
 }
 
 export interface PiiSpan { kind: string; start: number; end: number }
@@ -76,6 +78,7 @@ export type Presence = 'online' | 'away' | 'offline' | 'break'
 export interface AgentRouting extends Agent {
   presence: Presence
   capacity: { public: number; private: number; email: number }
+  queueIds: string[] | null
   load: { conversationId: string; kind: string; units: number }[]
 }
 

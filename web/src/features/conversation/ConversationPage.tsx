@@ -14,6 +14,8 @@ import { applyConversation } from '../inbox/live-stream.ts'
 import { Composer } from './Composer.tsx'
 import { MessageItem } from './MessageItem.tsx'
 import { useViewers } from './presence.ts'
+import { SlaTimer } from '../../components/SlaTimer.tsx'
+import { markSeen } from '../inbox/unread.ts'
 
 const statusLabels: Record<Status, string> = { new: 'New', open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' }
 
@@ -61,7 +63,7 @@ function AlsoHere({ id }: { id: string }) {
   if (viewers.length === 0) return null
   return (
     <p className="viewers" role="status" aria-label="Also on this conversation">
-      <span aria-hidden="true">👀 </span>Also here: {viewers.map((v) => `${v.name}${v.state === 'typing' ? ' (typing…)' : ''}`).join(', ')}
+      Also here: {viewers.map((v) => `${v.name}${v.state === 'typing' ? ' (typing…)' : ''}`).join(', ')}
     </p>
   )
 }
@@ -89,6 +91,7 @@ export function ConversationPage({ id }: { id: string }) {
   const conv = useQuery({ queryKey: ['conversation', ctx.workspace, id], queryFn: () => api.conversation(ctx, id) })
   const setStatus = useConversationMutation(id, (s: { status: Status; version: number }) => api.setStatus(ctx, id, s.status, s.version), 'Status changed.')
   const loaded = conv.data
+  useEffect(() => { if (loaded !== undefined) markSeen(loaded.id, loaded.lastMessageAt) }, [loaded?.id, loaded?.lastMessageAt])
   // r: reply, e: resolve, a: assign, u: back to the inbox (as in the inbox: j/k, Enter, e).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -123,6 +126,7 @@ export function ConversationPage({ id }: { id: string }) {
                 {c.intent !== null && <Chip tone="info">{c.intent}</Chip>}
                 {c.riskFlags.map((r) => <Chip key={r} tone="warn">⚠ {r}</Chip>)}
                 {c.queue !== null && <Chip>queue: {c.queue.name}</Chip>}
+                <SlaTimer sla={c.slaDue} nowMs={nowMs} />
               </div>
             </div>
           </header>

@@ -8,7 +8,9 @@ import type { Conversation, Status } from '../../api/types.ts'
 import { useNotice } from '../../components/Notice.tsx'
 import { channelLabel, useNow } from '../../components/format.ts'
 import { navigate } from '../../router.tsx'
-import { useApi } from '../auth/session.tsx'
+import { useApi, useSession } from '../auth/session.tsx'
+import { isUnread, useSeenVersion } from './unread.ts'
+import { inView, viewLabels, viewsFor, type InboxView, type Me } from './views.ts'
 import { ConversationRow } from './ConversationRow.tsx'
 import { applyConversation } from './live-stream.ts'
 
@@ -21,6 +23,8 @@ const statusFilters: { value: string; label: string; statuses: Status[] }[] = [
   { value: 'resolved', label: 'Resolved', statuses: ['resolved'] },
 ]
 
+const viewKey = 'earshot.inbox.view'
+
 export function byPriority(a: Conversation, b: Conversation): number {
   return b.priority - a.priority || Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt) || (a.id < b.id ? -1 : 1)
 }
@@ -32,7 +36,15 @@ export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
   const nowMs = useNow()
   const [statusFilter, setStatusFilter] = useState('active')
   const [channel, setChannel] = useState('')
-  const [assignee, setAssignee] = useState<'all' | 'unassigned'>('all')
+  const { info } = useSession()
+  const agentId = info?.agentId ?? null
+  const agent = useQuery({ queryKey: ['agent', ctx.workspace, agentId], queryFn: () => api.agent(ctx, agentId!), enabled: agentId !== null, staleTime: 30_000 })
+  const me: Me = { agentId, queueIds: agent.data?.queueIds ?? null }
+  const views = viewsFor(me)
+  const [chosen, setView] = useState<InboxView>(() => (localStorage.getItem(viewKey) as InboxView | null) ?? 'all')
+  const view = views.includes(chosen) ? chosen : 'all'
+  useEffect(() => { localStorage.setItem(viewKey, view) }, [view])
+  useSeenVersion()
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const rowRefs = useRef(new Map<string, HTMLAnchorElement>())
 
@@ -44,10 +56,12 @@ export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
 
   const all = inbox.data?.items ?? []
   const channels = useMemo(() => [...new Set(all.map((c) => c.channel))].sort(), [all])
-  const list = useMemo(
-    () => all.filter((c) => (channel === '' || c.channel === channel) && (assignee === 'all' || c.assignee === null)).sort(byPriority),
-    [all, channel, assignee],
-  )
+  const inChannel = all.filter((c) => channel === '' || c.channel === channel)
+  const counts = Object.fromEntries(views.map((v) => {
+    const items = inChannel.filter((c) => inView(v, c, me))
+    return [v, { total: items.length, unread: items.filter(isUnread).length }]
+  })) as Record<InboxView, { total: number; unread: number }>
+  const list = inChannel.filter((c) => inView(view, c, me)).sort(byPriority)
 
   const resolve = useMutation({
     mutationFn: (c: Conversation) => api.setStatus(ctx, c.id, 'resolved', c.version),
@@ -96,6 +110,16 @@ export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
           {inbox.isPending ? 'Loading…' : `${list.length} conversations, highest priority first`}
         </p>
       </div>
+      <ul className="views" aria-label="Views">
+        {views.map((v) => (
+          <li key={v}>
+            <button type="button" aria-pressed={view === v} onClick={() => setView(v)} data-view={v}>
+              {viewLabels[v]}<span className="count">{counts[v].total}</span>
+              {counts[v].unread > 0 && <span className="unread" aria-label={`${counts[v].unread} unread`}>{counts[v].unread}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <label>Status
           <select value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
@@ -108,12 +132,6 @@ export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
             {channels.map((c) => <option key={c} value={c}>{channelLabel(c)}</option>)}
           </select>
         </label>
-        <label>Assignee
-          <select value={assignee} onChange={(e) => setAssignee(e.target.value as 'all' | 'unassigned')}>
-            <option value="all">Anyone</option>
-            <option value="unassigned">Unassigned</option>
-          </select>
-        </label>
         <p className="hint keys" aria-label="Keyboard shortcuts"><kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>e</kbd> resolve</p>
       </form>
       {inbox.isError && <p role="alert" className="empty error-text">Could not load the inbox: {inbox.error.message}</p>}
@@ -124,6 +142,7 @@ export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
             conversation={c}
             selected={c.id === selectedId}
             fresh={fresh.has(c.id)}
+            unread={isUnread(c)}
             nowMs={nowMs}
             onFocus={() => setSelectedId(c.id)}
             linkRef={(el) => { if (el === null) rowRefs.current.delete(c.id); else rowRefs.current.set(c.id, el) }}
