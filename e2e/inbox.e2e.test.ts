@@ -142,8 +142,14 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Create rule' }).isDisabled()).toBe(true)
     await page.screenshot({ path: join(shots, 'listening-rules.png'), fullPage: true })
 
-    await page.getByLabel('Query').fill('northwind AND (delay OR cancel*)')
+    await page.getByLabel('Query').fill('northwind AND (delay* OR cancel*)')
     await page.locator('.ok-text').waitFor()
+    // the preview runs the query over recent traffic: the demo always has delayed and cancelled flights
+    const preview = await page.getByTestId('rule-preview').textContent()
+    expect(preview).toMatch(/^matches \d+ of the last \d+ stored messages$/)
+    expect(Number(/matches (\d+)/.exec(preview!)![1])).toBeGreaterThan(0)
+    expect(await page.getByRole('list', { name: 'Matching messages' }).locator('a').count()).toBeGreaterThan(0)
+    await page.screenshot({ path: join(shots, 'listening-preview.png'), fullPage: true })
     await page.getByRole('button', { name: 'Create rule' }).click()
     await page.locator('li.rule', { hasText: 'Northwind delays' }).waitFor()
   })

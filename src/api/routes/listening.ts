@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { listeningTags } from '../../core/listening/ast.ts'
 import { parseRule } from '../../core/listening/parse.ts'
+import { compileRules, matchRules } from '../../core/listening/compile.ts'
 import { EarshotError, raise } from '../../core/errors.ts'
 import type { ApiDeps } from '../context.ts'
 import { ErrorBody } from '../errors.ts'
@@ -32,6 +33,32 @@ function validQuery(query: string): string {
 export const listeningRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
   const audit = (workspaceId: string, actor: string, action: string, id: string, detail: Record<string, unknown>) =>
     store.audit.record({ workspaceId, actor, action, targetType: 'listening_rule', targetId: id, detail })
+
+  app.post('/listening-rules/preview', {
+    schema: {
+      summary: 'What a query would match in the latest stored customer messages',
+      description: 'Runs the query (not saved) over the `limit` latest customer messages of the workspace. Posts from open sources that no rule kept were never stored, so a broader query finds more in live traffic than here. 400 INVALID_RULE with details.position.',
+      tags: ['listening'],
+      querystring: WorkspaceQuery,
+      body: Type.Object({ query: Type.String({ minLength: 1, maxLength: 2000 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5_000 })) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          scanned: Type.Integer(), matched: Type.Integer(),
+          examples: Type.Array(Type.Object({ messageId: Type.String(), conversationId: Type.String(), channel: Type.String(), author: Type.Union([Type.String(), Type.Null()]), text: Type.String(), createdAt: Type.String() })),
+        }),
+        400: ErrorBody,
+      },
+    },
+  }, async (req) => {
+    const ws = await resolveWorkspace(store, req, req.query.workspace)
+    const compiled = compileRules([{ id: 'preview', query: validQuery(req.body.query), tags: [] }])
+    const recent = await store.listening.recentMessages(ws.id, req.body.limit ?? 500)
+    const hits = recent.filter((m) => matchRules(compiled, { text: m.text, authorHandle: m.authorHandle, langs: m.langs, lang: m.lang, channel: m.channel }).length > 0)
+    return {
+      scanned: recent.length, matched: hits.length,
+      examples: hits.slice(0, 10).map((m) => ({ messageId: m.id, conversationId: m.conversationId, channel: m.channel, author: m.authorHandle, text: m.text.slice(0, 280), createdAt: m.createdAt })),
+    }
+  })
 
   app.get('/listening-rules', {
     schema: { summary: 'Listening rules of a workspace', tags: ['listening'], querystring: WorkspaceQuery, response: { 200: Type.Object({ items: Type.Array(RuleSchema) }) } },

@@ -88,5 +88,16 @@ export function listeningQueries(sql: Sql) {
       )
       return rows
     },
+    /** The latest customer messages, as the listening matcher reads them (for a rule's preview). */
+    async recentMessages(workspaceId: string, limit: number): Promise<{ id: string; conversationId: string; channel: string; text: string; langs: string[]; lang: string | null; authorHandle: string | null; createdAt: string }[]> {
+      const { rows } = await sql.query<{ id: string; conversation_id: string; channel: string; text: string; langs: string[]; lang: string | null; handle: string | null; created_at: Date }>(
+        `select m.id, m.conversation_id, m.channel, m.text, m.langs, m.lang, i.handle, m.created_at
+         from message m left join identity i on i.id = m.identity_id
+         where m.workspace_id = $1 and m.direction = 'in' and m.deleted_at is null
+         order by m.created_at desc, m.id limit $2`,
+        [workspaceId, limit],
+      )
+      return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, channel: r.channel, text: r.text, langs: r.langs, lang: r.lang, authorHandle: r.handle, createdAt: new Date(r.created_at).toISOString() }))
+    },
   }
 }

@@ -1,6 +1,6 @@
 // Typed calls, one per route the app uses.
 import { request, type ApiContext } from './client.ts'
-import type { Agent, AgentRouting, CannedSuggestion, Presence, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Conversation, ConversationDetail, HeldReply, Intent, ListeningRule, ListeningTag, NewChannelAccount, Reply, Sentiment, Status, Wallboard, Workspace } from './types.ts'
+import type { RulePreview, Agent, AgentRouting, CannedSuggestion, Presence, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Conversation, ConversationDetail, HeldReply, Intent, ListeningRule, ListeningTag, NewChannelAccount, Reply, Sentiment, Status, Wallboard, Workspace } from './types.ts'
 
 const id = encodeURIComponent
 
@@ -37,7 +37,7 @@ export const api = {
   approvals: (c: ApiContext) => request<{ items: HeldReply[] }>(c, 'GET', '/api/v1/approvals'),
   decide: (c: ApiContext, replyId: string, d: { decision: 'approve' | 'reject'; text?: string; note?: string }) =>
     request<Reply>(c, 'POST', `/api/v1/approvals/${id(replyId)}`, d),
-  validateRule: (c: ApiContext, query: string) => request<{ ok: true }>(c, 'POST', '/api/v1/listening-rules/validate', { query }),
+  previewRule: (c: ApiContext, query: string) => request<RulePreview>(c, 'POST', '/api/v1/listening-rules/preview', { query }),
   channelAccounts: (c: ApiContext) => request<{ items: ChannelAccount[] }>(c, 'GET', '/api/v1/channel-accounts'),
   createChannelAccount: (c: ApiContext, account: NewChannelAccount) => request<ChannelAccount>(c, 'POST', '/api/v1/channel-accounts', account),
   updateChannelAccount: (c: ApiContext, accountId: string, change: ChannelAccountChange) =>

@@ -219,3 +219,9 @@ export interface HeldReply extends Reply {
   conversationPreview: string
   conversationPriority: number
 }
+
+export interface RulePreview {
+  scanned: number
+  matched: number
+  examples: { messageId: string; conversationId: string; channel: string; author: string | null; text: string; createdAt: string }[]
+}

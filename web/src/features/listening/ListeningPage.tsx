@@ -1,18 +1,21 @@
-// Listening rules: list, create with live validation (the error points at its position), enable/disable, delete.
+// Listening rules: list, create with live validation (the error points at its position) and a preview of
+// what the query matches in recent traffic, enable/disable, delete.
 import { useEffect, useState, type FormEvent } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { ApiError } from '../../api/client.ts'
 import { api } from '../../api/endpoints.ts'
-import { listeningTags, type ListeningRule, type ListeningTag } from '../../api/types.ts'
+import { listeningTags, type ListeningRule, type ListeningTag, type RulePreview } from '../../api/types.ts'
 import { Chip } from '../../components/Chip.tsx'
+import { channelLabel } from '../../components/format.ts'
 import { useNotice } from '../../components/Notice.tsx'
+import { Link } from '../../router.tsx'
 import { useApi } from '../auth/session.tsx'
 
 const validateDelayMs = 300
 
-type Check = { state: 'idle' | 'checking' | 'ok' } | { state: 'invalid'; message: string; position: number | null }
+type Check = { state: 'idle' | 'checking' } | { state: 'ok'; preview: RulePreview } | { state: 'invalid'; message: string; position: number | null }
 
-/** Validates the query on the server as the user types (debounced); the last answer wins. */
+/** Validates the query on the server as the user types (debounced) and previews its matches on recent traffic; the last answer wins. */
 function useRuleCheck(query: string): Check {
   const ctx = useApi()
   const [check, setCheck] = useState<Check>({ state: 'idle' })
@@ -21,8 +24,8 @@ function useRuleCheck(query: string): Check {
     let current = true
     setCheck({ state: 'checking' })
     const t = setTimeout(() => {
-      api.validateRule(ctx, query).then(
-        () => { if (current) setCheck({ state: 'ok' }) },
+      api.previewRule(ctx, query).then(
+        (preview) => { if (current) setCheck({ state: 'ok', preview }) },
         (e: unknown) => {
           if (!current) return
           const position = e instanceof ApiError && typeof e.details?.position === 'number' ? e.details.position : null
@@ -75,7 +78,19 @@ function CreateRule() {
       <p id="rule-help" className="hint">Words, "phrases", AND / OR / NOT (or -term), parentheses, #hashtag, @handle, lang:xx, channel:name, from:handle, prefix*.</p>
       <div id="rule-check" className="rule-check" aria-live="polite">
         {check.state === 'checking' && <span className="muted">Checking…</span>}
-        {check.state === 'ok' && <span className="ok-text">✓ Valid query</span>}
+        {check.state === 'ok' && (
+          <div className="preview-matches">
+            <span className="ok-text">✓ Valid query</span>{' '}
+            <span className="muted" data-testid="rule-preview">matches {check.preview.matched} of the last {check.preview.scanned} stored messages</span>
+            {check.preview.examples.length > 0 && (
+              <ul aria-label="Matching messages">
+                {check.preview.examples.slice(0, 5).map((e) => (
+                  <li key={e.messageId}><Link to={`/conversations/${encodeURIComponent(e.conversationId)}`}>{e.text}</Link> <span className="muted">{e.author ?? ''} · {channelLabel(e.channel)}</span></li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
         {check.state === 'invalid' && (
           <div className="invalid" role="alert">
             <span className="error-text">{check.message}</span>
