@@ -135,7 +135,11 @@ export function ConversationPage({ id }: { id: string }) {
             {c.priorityReasons.map((r) => <li key={r.code + r.label}><Chip tone={r.points < 0 ? 'minus' : 'neutral'}>{r.label} {r.points >= 0 ? '+' : ''}{r.points}</Chip></li>)}
           </ul>
           <ol className="messages" aria-label="Messages">
-            {c.messages.map((m) => <MessageItem key={m.id} m={m} nowMs={nowMs} fallbackAuthor={c.contact} />)}
+            {c.messages.map((m, i) => {
+              // quote the parent only when it is not simply the message above
+              const parent = m.parentExternalId === null ? undefined : c.messages.find((p) => p.externalId === m.parentExternalId)
+              return <MessageItem key={m.id} m={m} nowMs={nowMs} fallbackAuthor={c.contact} parent={parent !== undefined && c.messages[i - 1]?.id !== parent.id ? parent : undefined} />
+            })}
           </ol>
           <Composer c={c} />
         </section>

@@ -63,7 +63,18 @@ function TriageCorrection({ m }: { m: Message }) {
 type Author = { handle: string | null; displayName: string | null } | null
 
 /** `fallbackAuthor`: the conversation's contact, for inbound messages the server sends without an author. */
-export function MessageItem({ m, nowMs, fallbackAuthor }: { m: Message; nowMs: number; fallbackAuthor: Author }) {
+/** The post this one answers, when it is in the conversation: quoted, as the platform would show it. */
+function ParentQuote({ parent, fallbackAuthor }: { parent: Message; fallbackAuthor: Author }) {
+  const who = parent.direction === 'out' && parent.author === null ? 'our reply' : authorName(parent.author ?? fallbackAuthor)
+  const text = parent.deletedAt !== null ? '(deleted)' : parent.pii.length > 0 && parent.visibility === 'public' ? '(contains personal data)' : parent.text
+  return (
+    <blockquote className="parent-quote" cite={parent.url ?? undefined}>
+      <span className="muted">replying to {who}: </span>{text.length > 140 ? `${text.slice(0, 140)}…` : text}
+    </blockquote>
+  )
+}
+
+export function MessageItem({ m, nowMs, fallbackAuthor, parent }: { m: Message; nowMs: number; fallbackAuthor: Author; parent?: Message | undefined }) {
   const [shown, setShown] = useState(false)
   const e = m.engagement
   // Bluesky authors arrive as a DID with no handle yet: fall back to the contact, then to the platform id
@@ -83,6 +94,7 @@ export function MessageItem({ m, nowMs, fallbackAuthor }: { m: Message; nowMs: n
         {m.editedAt !== null && <span className="mark" title={`edited ${new Date(m.editedAt).toLocaleString()}`}>edited</span>}
         {m.deletedAt !== null && <span className="mark del" title={`deleted ${new Date(m.deletedAt).toLocaleString()}`}>deleted by author</span>}
       </div>
+      {parent !== undefined && <ParentQuote parent={parent} fallbackAuthor={fallbackAuthor} />}
       <MessageText m={m} shown={shown} />
       <div className="msg-foot">
         {isMasked(m) && (

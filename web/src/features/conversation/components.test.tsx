@@ -7,7 +7,7 @@ import type { CannedSuggestion, Message } from '../../api/types.ts'
 import { dispatchLiveEvent } from '../inbox/live-stream.ts'
 import { CannedPicker } from './CannedPicker.tsx'
 import { CollisionWarning } from './CollisionWarning.tsx'
-import { MessageText } from './MessageItem.tsx'
+import { MessageItem, MessageText } from './MessageItem.tsx'
 import { useViewers } from './presence.ts'
 
 afterEach(() => {
@@ -90,5 +90,25 @@ describe('useViewers', () => {
     expect(result.current.map((v) => v.name)).toEqual(['Ana'])
     act(() => vi.advanceTimersByTime(45_000))
     expect(result.current).toEqual([])
+  })
+})
+
+describe('MessageItem', () => {
+  const base = { id: 'm', channel: 'bluesky', externalId: 'x', langs: [], parentExternalId: null, url: null, engagement: null, priority: 0, priorityReasons: [], lang: null, sentiment: null, sentimentScore: null, intent: null, riskFlags: [], pii: [], listeningMatches: [], createdAt: '2026-12-07T10:00:00Z', receivedAt: '2026-12-07T10:00:00Z', editedAt: null, deletedAt: null }
+  const parent = { ...base, id: 'p', externalId: 'p1', direction: 'in', visibility: 'public', text: 'Where is my bag?', author: { identityId: 'i', externalUserId: 'u', handle: 'maria', displayName: 'Maria', followers: 10, verified: false } } as unknown as Message
+  const reply = { ...base, id: 'r', externalId: 'r1', direction: 'out', visibility: 'public', text: 'We are tracing it.', author: null, parentExternalId: 'p1', editedAt: '2026-12-07T10:05:00Z' } as unknown as Message
+
+  it('quotes the post it answers, marks our reply and its edit', () => {
+    const { container } = render(<ol><MessageItem m={reply} nowMs={Date.parse('2026-12-07T10:10:00Z')} fallbackAuthor={null} parent={parent} /></ol>)
+    expect(container.querySelector('blockquote.parent-quote')?.textContent).toBe('replying to @maria: Where is my bag?')
+    expect(screen.getByText('Our reply')).toBeTruthy()
+    expect(screen.getByText('edited')).toBeTruthy()
+  })
+
+  it('does not repeat personal data from a quoted public post', () => {
+    const withPii = { ...parent, text: 'my card is 4111 1111 1111 1111', pii: [{ kind: 'card', start: 11, end: 30 }] } as Message
+    const { container } = render(<ol><MessageItem m={reply} nowMs={0} fallbackAuthor={null} parent={withPii} /></ol>)
+    expect(container.textContent).not.toContain('4111')
+    expect(container.querySelector('blockquote')?.textContent).toContain('(contains personal data)')
   })
 })
