@@ -145,6 +145,10 @@ export function routingScenarioSuite(name: string, start: () => Promise<TestServ
       const row = (await call('GET', '/api/v1/conversations?limit=200')).json.items.find((x: any) => x.id === ids.waiting)
       expect(row.slaDue).toMatchObject({ state: 'breached', metric: 'first_response' })
       expect(Date.parse(row.slaDue.dueAt)).toBeLessThanOrEqual(Date.now())
+      // and so does the wallboard, per queue and in total
+      const board = (await call('GET', '/api/v1/wallboard')).json
+      expect(board.totals.slaBreached).toBeGreaterThanOrEqual(1)
+      expect(board.queues.find((q: any) => q.id === row.queue.id).slaBreached).toBeGreaterThanOrEqual(1)
       expect((await server.earshot.slaWatch.tick()).filter((e) => e.conversationId === ids.waiting)).toEqual([]) // once
     })
 

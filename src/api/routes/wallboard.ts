@@ -20,6 +20,8 @@ const QueueSchema = Type.Object({
   waiting: Type.Integer({ minimum: 0, description: 'open conversations with an unanswered customer message' }),
   longestWaitSeconds: WaitSeconds,
   oldestWaitingSince: Type.Union([Type.Null(), Instant]),
+  slaAtRisk: Type.Integer({ minimum: 0, description: 'open conversations past the SLA warning threshold' }),
+  slaBreached: Type.Integer({ minimum: 0, description: 'open conversations past an SLA due time' }),
 })
 
 export const WallboardSchema = Type.Object({
@@ -31,6 +33,8 @@ export const WallboardSchema = Type.Object({
     unassigned: Count,
     waiting: Count,
     longestWaitSeconds: WaitSeconds,
+    slaAtRisk: Count,
+    slaBreached: Count,
   }),
   queues: Type.Array(QueueSchema),
   agents: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), open: Type.Integer({ minimum: 0, description: 'assigned conversations with status new, open or pending' }) })),
@@ -86,11 +90,14 @@ export const wallboardRoutes: FastifyPluginAsyncTypebox<Pick<ApiDeps, 'store'>> 
         unassigned: facts.queues.reduce((a, q) => a + q.unassigned, 0),
         waiting: facts.queues.reduce((a, q) => a + q.waiting, 0),
         longestWaitSeconds: waitSeconds(oldest(facts.queues), nowMs),
+        slaAtRisk: facts.queues.reduce((a, q) => a + q.slaAtRisk, 0),
+        slaBreached: facts.queues.reduce((a, q) => a + q.slaBreached, 0),
       },
       queues: facts.queues.map((q) => ({
         id: q.id, name: q.name, open: q.open, unassigned: q.unassigned, waiting: q.waiting,
         longestWaitSeconds: waitSeconds(q.oldestWaitingSince, nowMs),
         oldestWaitingSince: q.oldestWaitingSince?.toISOString() ?? null,
+        slaAtRisk: q.slaAtRisk, slaBreached: q.slaBreached,
       })),
       agents: facts.agents,
       hourly: facts.hourly.map((h) => ({ ...h, start: h.start.toISOString(), end: h.end.toISOString() })),

@@ -24,6 +24,9 @@ export interface QueueLoad {
   waiting: number
   /** The oldest customer message not yet answered, over the queue's open conversations. */
   oldestWaitingSince: Date | null
+  /** Open conversations past their SLA warning threshold, and past their due time. */
+  slaAtRisk: number
+  slaBreached: number
 }
 
 export interface AgentLoad { id: string; name: string; open: number }
@@ -59,7 +62,7 @@ export interface WallboardFacts {
 
 const queueSql = `
   with open_conv as (
-    select c.id, c.queue_id, c.assignee_id,
+    select c.id, c.queue_id, c.assignee_id, c.sla_state,
       (select min(m.created_at) from message m
         where m.conversation_id = c.id and m.direction = 'in' and m.deleted_at is null
           and m.created_at > coalesce(
@@ -73,7 +76,9 @@ const queueSql = `
     count(oc.id)::int as open,
     (count(oc.id) filter (where oc.assignee_id is null))::int as unassigned,
     (count(oc.id) filter (where oc.waiting_since is not null))::int as waiting,
-    min(oc.waiting_since) as oldest_waiting_since
+    min(oc.waiting_since) as oldest_waiting_since,
+    (count(oc.id) filter (where oc.sla_state = 'warning'))::int as sla_at_risk,
+    (count(oc.id) filter (where oc.sla_state = 'breached'))::int as sla_breached
   from open_conv oc
   full join (select id, name from queue where workspace_id = $1) q on q.id = oc.queue_id
   group by q.id, q.name
@@ -119,7 +124,7 @@ const replySql = `
     (count(*) filter (where status = 'failed' and updated_at > $2::timestamptz - interval '24 hours'))::int as failed
   from outbox where workspace_id = $1`
 
-interface QueueRow { id: string | null; name: string | null; open: number; unassigned: number; waiting: number; oldest_waiting_since: Date | string | null }
+interface QueueRow { id: string | null; name: string | null; open: number; unassigned: number; waiting: number; oldest_waiting_since: Date | string | null; sla_at_risk: number; sla_breached: number }
 interface HourRow { i: number; inbound: number; negative: number; neutral: number; positive: number; outbound: number }
 
 const toDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v))
@@ -159,7 +164,7 @@ export function wallboardQueries(sql: Sql) {
       return {
         queues: queueRows.rows.map((r) => ({
           id: r.id, name: r.id === null ? 'No queue' : (r.name ?? ''), open: r.open, unassigned: r.unassigned, waiting: r.waiting,
-          oldestWaitingSince: toDate(r.oldest_waiting_since),
+          oldestWaitingSince: toDate(r.oldest_waiting_since), slaAtRisk: r.sla_at_risk, slaBreached: r.sla_breached,
         })),
         agents: agentRows.rows.map((r) => ({ id: r.id, name: r.name, open: r.open })),
         byStatus: Object.fromEntries(statusRows.rows.map((r) => [r.status, r.n])),

@@ -185,6 +185,8 @@ export interface QueueLoad {
   waiting: number
   longestWaitSeconds: number | null
   oldestWaitingSince: string | null
+  slaAtRisk: number
+  slaBreached: number
 }
 
 export interface HourBucket {
@@ -206,6 +208,8 @@ export interface Wallboard {
     unassigned: number
     waiting: number
     longestWaitSeconds: number | null
+    slaAtRisk: number
+    slaBreached: number
   }
   queues: QueueLoad[]
   agents: { id: string; name: string; open: number }[]

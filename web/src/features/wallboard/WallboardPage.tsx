@@ -28,6 +28,7 @@ function Tiles({ board }: { board: Wallboard }) {
       <Tile testId="unassigned" label="Unassigned" value={String(t.unassigned)} tone={t.unassigned > 0 ? 'alert' : undefined} />
       <Tile testId="waiting" label="Waiting for an answer" value={String(t.waiting)} />
       <Tile testId="longest-wait" label="Longest wait" value={formatWait(t.longestWaitSeconds)} tone={t.longestWaitSeconds !== null && t.longestWaitSeconds > 3600 ? 'alert' : undefined} />
+      <Tile testId="sla" label="SLA at risk / breached" value={`${t.slaAtRisk} / ${t.slaBreached}`} detail="open conversations past the warning / the due time" tone={t.slaBreached > 0 ? 'alert' : undefined} />
       <Tile testId="replies" label="Replies sent (24 h)" value={String(r.sent)} detail={`${r.failed} failed · ${r.pending} sending${r.held > 0 ? ` · ${r.held} held` : ''}`} tone={r.failed > 0 ? 'alert' : undefined} />
       <Tile testId="inbound" label="Inbound, last hour" value={String(board.spike.lastHourInbound)} detail={`usual ${oneDecimal(board.spike.baselineMean)} ± ${oneDecimal(board.spike.baselineStddev)}`} tone={board.spike.flagged ? 'alert' : undefined} />
     </dl>
@@ -53,11 +54,11 @@ function QueuesTable({ board }: { board: Wallboard }) {
       {board.queues.length === 0 ? <p className="muted">No queues and nothing open.</p> : (
         <div className="table-scroll">
           <table>
-            <thead><tr><th scope="col">Queue</th><th scope="col" className="num">Open</th><th scope="col" className="num">Unassigned</th><th scope="col" className="num">Waiting</th><th scope="col" className="num">Longest wait</th></tr></thead>
+            <thead><tr><th scope="col">Queue</th><th scope="col" className="num">Open</th><th scope="col" className="num">Unassigned</th><th scope="col" className="num">Waiting</th><th scope="col" className="num">Longest wait</th><th scope="col" className="num">SLA at risk</th><th scope="col" className="num">SLA breached</th></tr></thead>
             <tbody>
               {board.queues.map((q) => (
                 <tr key={q.id ?? 'none'} data-queue={q.name}>
-                  <th scope="row">{q.name}</th><td className="num">{q.open}</td><td className="num">{q.unassigned}</td><td className="num">{q.waiting}</td><td className="num">{formatWait(q.longestWaitSeconds)}</td>
+                  <th scope="row">{q.name}</th><td className="num">{q.open}</td><td className="num">{q.unassigned}</td><td className="num">{q.waiting}</td><td className="num">{formatWait(q.longestWaitSeconds)}</td><td className="num">{q.slaAtRisk}</td><td className={`num${q.slaBreached > 0 ? ' alert-text' : ''}`}>{q.slaBreached}</td>
                 </tr>
               ))}
             </tbody>
