@@ -37,6 +37,8 @@ export const ConversationSchema = Type.Object({
   intent: Nullable(IntentSchema),
   riskFlags: Type.Array(Type.String()),
   channelAccountId: Nullable(Type.String()),
+  tags: Type.Array(Type.String(), { description: 'normalised tags: lowercase, no spaces, at most 20' }),
+  mergedInto: Nullable(Type.String({ description: 'set when this conversation was merged into another: the id of that one' })),
 })
 
 export const EngagementSchema = Type.Object({ likes: Type.Number(), reposts: Type.Number(), replies: Type.Number(), quotes: Type.Number() })

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../context.ts'
 import { resolveWorkspace } from '../plugins/auth.ts'
 import { WorkspaceQuery } from '../schemas.ts'
 import { slaSubject, type SlaEvent } from '../../pipeline/sla-watch.ts'
+import { noteSubject, type NoteEvent } from './notes.ts'
 
 const bufferedBytesMax = 1 << 20 // a client this far behind is too slow: drop it rather than grow memory
 
@@ -14,7 +15,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
     websocket: true,
     schema: {
       summary: 'Live conversation events (WebSocket)',
-      description: 'Messages are JSON: {type:"hello",workspace} first, then {type:"conversation.created"|"conversation.updated", conversation} and {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at}. Browsers pass the token as ?access_token=.',
+      description: 'Messages are JSON: {type:"hello",workspace} first, then {type:"conversation.created"|"conversation.updated", conversation} and {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at}, {type:"note.created", conversationId, note} and, to the agent a note mentions, {type:"mention.created", conversationId, note}. Browsers pass the token as ?access_token=.',
       tags: ['conversations'],
       querystring: Type.Composite([WorkspaceQuery, Type.Object({ access_token: Type.Optional(Type.String()) })]),
     },
@@ -43,6 +44,15 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
       const event = m.data as SlaEvent
       if (socket.readyState === socket.OPEN && socket.bufferedAmount <= bufferedBytesMax) socket.send(JSON.stringify(event))
     })
+    const agentId = req.token?.agentId ?? null
+    const unsubscribeNotes = bus.subscribe(noteSubject(workspaceId), (m) => {
+      const { conversationId, note } = m.data as NoteEvent
+      if (socket.readyState !== socket.OPEN || socket.bufferedAmount > bufferedBytesMax) return
+      socket.send(JSON.stringify({ type: 'note.created', conversationId, note }))
+      if (agentId !== null && note.mentions.some((x) => x.agentId === agentId)) socket.send(JSON.stringify({ type: 'mention.created', conversationId, note }))
+    })
+    socket.on('close', unsubscribeNotes)
+    socket.on('error', unsubscribeNotes)
     socket.on('close', unsubscribe)
     socket.on('error', unsubscribe)
     socket.on('close', unsubscribeSla)

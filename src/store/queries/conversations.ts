@@ -27,6 +27,10 @@ export interface ConversationView {
   riskFlags: RiskFlag[]
   /** The channel account replies go out through (null: the workspace's first account of the channel). */
   channelAccountId: string | null
+  /** Normalised tags (src/workflow/tags.ts), sorted. */
+  tags: string[]
+  /** Set when this conversation was merged into another one: where its messages went. */
+  mergedInto: string | null
 }
 
 interface ConversationRow {
@@ -57,6 +61,8 @@ interface ConversationRow {
   intent: Intent | null
   risk_flags: RiskFlag[]
   channel_account_id: string | null
+  tags: string[]
+  merged_into: string | null
   cursor_ts: string
 }
 
@@ -65,7 +71,7 @@ const viewSelect = `
     c.assignee_id, a.name as assignee_name, c.contact_id, ct.display_name as contact_name,
     (select i.handle from identity i where i.contact_id = c.contact_id and i.channel = c.channel limit 1) as contact_handle,
     (select max(i.followers) from identity i where i.contact_id = c.contact_id) as contact_followers,
-    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.channel_account_id, c.last_message_at::text as cursor_ts
+    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.channel_account_id, c.tags, c.merged_into, c.last_message_at::text as cursor_ts
   from conversation c
   left join queue q on q.id = c.queue_id
   left join agent a on a.id = c.assignee_id
@@ -95,6 +101,8 @@ function toView(r: ConversationRow): ConversationView {
     intent: r.intent,
     riskFlags: r.risk_flags,
     channelAccountId: r.channel_account_id,
+    tags: r.tags,
+    mergedInto: r.merged_into,
   }
 }
 
@@ -106,6 +114,10 @@ export interface ConversationFilter {
   /** An agent id, or 'none' for unassigned. */
   assignee?: string
   channel?: string
+  /** Conversations carrying this (normalised) tag. */
+  tag?: string
+  /** Conversations with a note that mentions this agent; `unseen` keeps those with a mention not yet seen. */
+  mentions?: { agentId: string; unseen: boolean }
 }
 
 export interface ConversationPage {
@@ -144,17 +156,21 @@ const sortSql: Record<ConversationSort, { order: string; after: string; key: (r:
 
 export function conversationQueries(sql: Sql) {
   return {
-    /** Finds or opens the conversation for a thread key; `created` tells whether it is new. */
+    /**
+     * Finds or opens the conversation for a thread key; `created` tells whether it is new. A thread whose
+     * conversation was merged answers with the conversation it was merged into (merges keep one hop).
+     */
     async upsertForThread(c: { workspaceId: string; channel: string; threadKey: string; contactId: string | null; queueId: string | null; at: Date; accountId?: string | null }): Promise<{ id: string; created: boolean }> {
-      const { rows } = await sql.query<{ id: string; created: boolean }>(
+      const { rows } = await sql.query<{ id: string; merged_into: string | null; created: boolean }>(
         `insert into conversation (workspace_id, channel, thread_key, contact_id, queue_id, last_message_at, channel_account_id)
          values ($1, $2, $3, $4, $5, $6, $7)
          on conflict (workspace_id, channel, thread_key) do update set updated_at = now(),
            channel_account_id = coalesce(conversation.channel_account_id, excluded.channel_account_id)
-         returning id, (xmax = 0) as created`,
+         returning id, merged_into, (xmax = 0) as created`,
         [c.workspaceId, c.channel, c.threadKey, c.contactId, c.queueId, c.at, c.accountId ?? null],
       )
-      return rows[0]!
+      const row = rows[0]!
+      return row.merged_into === null ? { id: row.id, created: row.created } : { id: row.merged_into, created: false }
     },
     /** An agent's priority (0..100) replaces the computed one until cleared with null. */
     async overridePriority(workspaceId: string, id: string, priority: number | null): Promise<boolean> {
@@ -228,7 +244,7 @@ export function conversationQueries(sql: Sql) {
     },
     async list(workspaceId: string, filter: ConversationFilter, sort: ConversationSort, limit: number, cursor: Cursor | null): Promise<ConversationPage> {
       const params: unknown[] = [workspaceId]
-      const where = ['c.workspace_id = $1']
+      const where = ['c.workspace_id = $1', 'c.merged_into is null']
       const add = (value: unknown) => {
         params.push(value)
         return `$${params.length}`
@@ -238,6 +254,10 @@ export function conversationQueries(sql: Sql) {
       if (filter.assignee === 'none') where.push('c.assignee_id is null')
       else if (filter.assignee !== undefined) where.push(`c.assignee_id::text = ${add(filter.assignee)}`)
       if (filter.channel !== undefined) where.push(`c.channel = ${add(filter.channel)}`)
+      if (filter.tag !== undefined) where.push(`c.tags @> array[${add(filter.tag)}::text]`)
+      if (filter.mentions !== undefined) {
+        where.push(`exists (select 1 from mention mn where mn.conversation_id = c.id and mn.agent_id::text = ${add(filter.mentions.agentId)}${filter.mentions.unseen ? ' and mn.seen_at is null' : ''})`)
+      }
       const s = sortSql[sort]
       if (cursor !== null) {
         const k = add(cursor.k)
