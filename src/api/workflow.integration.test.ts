@@ -3,7 +3,7 @@ import { afterAll, describe, it } from 'vitest'
 import { deleteNatsNamespace } from '../bus/nats.ts'
 import { createTestDatabase, postgresSkipMessage, type TestDatabase } from '../testing/postgres.ts'
 import { startTestServer } from '../testing/server.ts'
-import { apiSuite } from './api-suite.ts'
+import { workflowSuite } from './workflow-suite.ts'
 
 const databaseUrl = process.env.DATABASE_URL
 const natsUrl = process.env.NATS_URL
