@@ -13,6 +13,10 @@ import { useApi } from '../auth/session.tsx'
 import { applyConversation } from '../inbox/live-stream.ts'
 import { Composer } from './Composer.tsx'
 import { MessageItem } from './MessageItem.tsx'
+import { CustomerHistory } from './CustomerHistory.tsx'
+import { MergedNotice, Split } from './MergeSplit.tsx'
+import { Notes } from './Notes.tsx'
+import { Tags } from './Tags.tsx'
 
 const statusLabels: Record<Status, string> = { new: 'New', open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' }
 
@@ -99,6 +103,7 @@ export function ConversationPage({ id }: { id: string }) {
   return (
     <main className="page conversation" aria-labelledby="conv-title">
       <Link to="/" className="back">← Inbox</Link>
+      <MergedNotice c={c} />
       <div className="conv-layout">
         <section className="thread" aria-labelledby="conv-title">
           <header className="conv-head">
@@ -121,6 +126,7 @@ export function ConversationPage({ id }: { id: string }) {
             {c.messages.map((m) => <MessageItem key={m.id} m={m} nowMs={nowMs} fallbackAuthor={c.contact} />)}
           </ol>
           <Composer c={c} />
+          <Notes conversationId={c.id} />
         </section>
         <aside className="side card" aria-label="Actions">
           <fieldset className="status-buttons">
@@ -134,6 +140,9 @@ export function ConversationPage({ id }: { id: string }) {
           </fieldset>
           <Assignment c={c} />
           <PriorityOverride c={c} />
+          <Tags c={c} />
+          <CustomerHistory c={c} />
+          <Split c={c} />
           <p className="hint keys" aria-label="Keyboard shortcuts"><kbd>r</kbd> reply · <kbd>e</kbd> resolve · <kbd>a</kbd> assign · <kbd>u</kbd> inbox · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> send</p>
         </aside>
       </div>
