@@ -39,7 +39,7 @@ export function CustomerHistory({ c }: { c: Conversation }) {
   const others = (contact.data?.conversations ?? []).filter((x) => x.id !== c.id)
   const toggle = (id: string) => setChosen((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n })
   return (
-    <section className="history card" aria-labelledby="history-title">
+    <section className="history" aria-labelledby="history-title">
       <h2 id="history-title" className="side-title">Customer</h2>
       {contact.isError && <p role="alert" className="error-text">Could not load the customer: {contact.error.message}</p>}
       {contact.data !== undefined && (

@@ -40,7 +40,7 @@ export function Split({ c }: { c: ConversationDetail }) {
   const toggle = (id: string) => setChosen((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n })
   const all = chosen.size >= c.messages.length
   return (
-    <section className="split card" aria-labelledby="split-title">
+    <section className="split" aria-labelledby="split-title">
       <h2 id="split-title" className="side-title">
         <button type="button" className="linkish" aria-expanded={open} onClick={() => setOpen((o) => !o)}>{open ? '▾' : '▸'} Split messages out</button>
       </h2>

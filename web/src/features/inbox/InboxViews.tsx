@@ -71,8 +71,8 @@ export function MentionsLink({ current }: { current: boolean }) {
   if (info?.agentId == null) return null
   const n = unseen?.mentions ?? 0
   return (
-    <Link to="/inbox/mentions" aria-current={current ? 'page' : undefined} aria-label={n > 0 ? `Mentions, ${n} unread` : 'Mentions'}>
-      Mentions{n > 0 && <span className="mention-count">{n}</span>}
+    <Link to="/inbox/mentions" className="mentions-link" title="Mentions of me in internal notes" aria-current={current ? 'page' : undefined} aria-label={n > 0 ? `Mentions, ${n} unread` : 'Mentions'}>
+      @me{n > 0 && <span className="mention-count">{n}</span>}
     </Link>
   )
 }
