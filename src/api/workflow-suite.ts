@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { apiClient, eventually, type ApiCall } from '../testing/api-client.ts'
+import { did, jetstreamPost } from '../testing/payloads.ts'
 import type { TestServer } from '../testing/server.ts'
 
 interface HookEvent { id: string; text: string; author?: string; thread?: string; parent?: string; at?: string }
@@ -225,6 +226,19 @@ export function workflowSuite(name: string, start: () => Promise<TestServer>): v
       await ingest({ id: 'b3', parent: 'b2', text: 'the bag arrived, thanks', at: '2026-12-01T15:00:00Z' })
       expect((await get(created)).messages.map((m: { externalId: string }) => m.externalId)).toEqual(['b1', 'b2', 'b3'])
       expect((await audit()).find((e) => e.action === 'conversation.split')).toMatchObject({ targetId: a.id, detail: { into: created, messageIds: pick } })
+    })
+
+    it('answers a merged conversation only on its own channel', async () => {
+      const a = await conversationOf('hello? anyone?')
+      const post = await call('POST', '/api/v1/ingest/bluesky?workspace=northwind', { body: jetstreamPost({ did: did(77), rkey: '3merge000001', text: 'Northwind lost my bag too' }) })
+      expect(post.json.ingested).toBe(1)
+      const bluesky = await conversationOf('Northwind lost my bag too')
+      expect((await call('POST', `/api/v1/conversations/${a.id}/merge?workspace=northwind`, { body: { from: [bluesky.id] } })).status).toBe(200)
+      const foreign = (await get(a.id)).messages.find((m: { channel: string }) => m.channel === 'bluesky')
+      const refused = await call('POST', `/api/v1/conversations/${a.id}/replies?workspace=northwind`, { body: { text: 'sorry about that', inReplyTo: foreign.id } })
+      expect(refused.status).toBe(422)
+      expect(refused.json.error.code).toBe('CANNOT_SEND')
+      expect(refused.json.error.message).toContain('no customer message')
     })
 
     it('shows a customer\'s conversations across channels with status and date, only to their workspace', async () => {
