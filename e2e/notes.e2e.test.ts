@@ -108,7 +108,34 @@ describe.skipIf(!hasChromium)('notes, mentions and tags in Chromium', () => {
       await page.getByLabel('Tag').press('Enter')
       await expect.poll(() => page.locator('li.conv').count()).toBe(1)
       expect(await page.locator('li.conv').first().textContent()).toContain('bag never arrived')
-      expect(otherId).not.toBe(conversationId)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('Bo merges the customer\'s other conversation into this one, follows the merged one\'s URL, and splits a message back out', async () => {
+    const { context, page } = await signIn(session.browser, url, 'bo@northwind.example')
+    try {
+      await page.goto(`${url}/conversations/${conversationId}`)
+      const history = page.getByRole('list', { name: 'Other conversations of this customer' })
+      await history.getByRole('checkbox').first().check()
+      await page.getByRole('button', { name: /Merge 1 into this conversation/ }).click()
+      await expect.poll(() => page.locator('ol.messages li.msg').count()).toBe(2)
+      await page.getByText('None on any channel.').waitFor()
+      await page.screenshot({ path: join(shots, 'conversation-merged.png'), fullPage: true })
+
+      await page.goto(`${url}/conversations/${otherId}`)
+      await page.locator('.merged-notice').waitFor()
+      await page.locator('.merged-notice a').click()
+      await page.waitForURL(`**/conversations/${conversationId}`)
+
+      await page.getByRole('button', { name: /Split messages out/ }).click()
+      const pick = page.getByRole('list', { name: 'Messages to split out' }).locator('li', { hasText: 'will not show my booking' })
+      await pick.getByRole('checkbox').check()
+      await page.getByRole('button', { name: /Split 1 into a new conversation/ }).click()
+      await page.waitForURL((u) => !u.pathname.endsWith(conversationId) && !u.pathname.endsWith(otherId))
+      await page.locator('li.msg', { hasText: 'will not show my booking' }).waitFor()
+      expect(await page.locator('ol.messages li.msg').count()).toBe(1)
     } finally {
       await context.close()
     }
