@@ -60,7 +60,7 @@ function NoteForm({ conversationId, agents }: { conversationId: string; agents: 
       if (e.key === 'ArrowDown') { e.preventDefault(); setActive((a) => (a + 1) % suggestions.length); return }
       if (e.key === 'ArrowUp') { e.preventDefault(); setActive((a) => (a - 1 + suggestions.length) % suggestions.length); return }
       if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); pick(suggestions[Math.min(active, suggestions.length - 1)]!); return }
-      if (e.key === 'Escape') { e.preventDefault(); setCaret(-1); return }
+      if (e.key === 'Escape') { e.preventDefault(); setCaret(0); return }
     }
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim() !== '') { e.preventDefault(); add.mutate(text) }
   }
