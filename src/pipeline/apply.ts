@@ -103,7 +103,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
       ? await ctx.known.get(tx, ctx.workspaceId, msg.channel, msg.parentExternalId)
       : null
     threadKey = threadKeyOf(msg, parent?.threadKey ?? null)
-    parentConversationId = parent?.conversationId ?? null
+    parentConversationId = parent === null ? null : await tx.conversations.joinable(parent.conversationId)
     if (parentConversationId === null && unmatchedOpenPost(msg, openSource, listening)
       && !(await tx.conversations.existsForThread(ctx.workspaceId, msg.channel, threadKey))) {
       return { change: 'unmatched', conversationId: null, conversationCreated: false, reopen: false }

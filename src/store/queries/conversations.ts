@@ -178,6 +178,15 @@ export function conversationQueries(sql: Sql) {
       if (rowCount === 1) await this.refresh(id, false)
       return rowCount === 1
     },
+    /**
+     * The conversation a reply to a message of conversation `id` joins: itself, or the one it was merged
+     * into. FOR SHARE: a merge in flight (it locks FOR UPDATE) finishes first, so no message lands in a
+     * conversation that is being merged away.
+     */
+    async joinable(id: string): Promise<string | null> {
+      const { rows } = await sql.query<{ id: string }>('select coalesce(merged_into, id) as id from conversation where id = $1 for share', [id])
+      return rows[0]?.id ?? null
+    },
     async existsForThread(workspaceId: string, channel: string, threadKey: string): Promise<boolean> {
       const { rows } = await sql.query('select 1 from conversation where workspace_id = $1 and channel = $2 and thread_key = $3', [workspaceId, channel, threadKey])
       return rows.length > 0
