@@ -25,7 +25,7 @@ async function openStream(server: TestServer, token: string): Promise<Socket> {
   return { received, close: () => socket.close() }
 }
 
-export function workflowSuite(name: string, start: () => Promise<TestServer>): void {
+export function conversationWorkflowSuite(name: string, start: () => Promise<TestServer>): void {
   describe(`conversation workflow API: ${name}`, () => {
     let server: TestServer
     const call: ApiCall = (method, path, opts) => apiClient(server)(method, path, opts)

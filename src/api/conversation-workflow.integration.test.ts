@@ -3,7 +3,7 @@ import { afterAll, describe, it } from 'vitest'
 import { deleteNatsNamespace } from '../bus/nats.ts'
 import { createTestDatabase, postgresSkipMessage, type TestDatabase } from '../testing/postgres.ts'
 import { startTestServer } from '../testing/server.ts'
-import { workflowSuite } from './workflow-suite.ts'
+import { conversationWorkflowSuite } from './conversation-workflow-suite.ts'
 
 const databaseUrl = process.env.DATABASE_URL
 const natsUrl = process.env.NATS_URL
@@ -13,8 +13,8 @@ if (databaseUrl === undefined || natsUrl === undefined) {
   })
 } else {
   let db: TestDatabase | null = null
-  const namespace = `estest_workflow_${randomBytes(3).toString('hex')}`
-  workflowSuite('PostgreSQL + NATS JetStream', async () => {
+  const namespace = `estest_convflow_${randomBytes(3).toString('hex')}`
+  conversationWorkflowSuite('PostgreSQL + NATS JetStream', async () => {
     db = await createTestDatabase(databaseUrl)
     return startTestServer({ store: { kind: 'postgres', url: db.url }, bus: { kind: 'nats', url: natsUrl, namespace } })
   })
