@@ -18,6 +18,10 @@ import { ingestLater } from '../pipeline/ingest.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { channelAccountRoutes } from './routes/channel-accounts.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { contactRoutes } from './routes/contacts.ts'
+import { mergeRoutes } from './routes/merge.ts'
+import { noteRoutes } from './routes/notes.ts'
+import { tagRoutes } from './routes/tags.ts'
 import { correctionRoutes } from './routes/corrections.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { listeningRoutes } from './routes/listening.ts'
@@ -124,6 +128,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(routingRoutes, deps)
     await v1.register(credentialRoutes, deps)
     await v1.register(workflowRoutes, deps)
+    await v1.register(tagRoutes, deps)
+    await v1.register(noteRoutes, deps)
+    await v1.register(mergeRoutes, deps)
+    await v1.register(contactRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

@@ -42,6 +42,8 @@ export const ConversationSchema = Type.Object({
     metric: Nullable(Type.String({ description: 'first_response, next_response or resolution' })),
     dueAt: Nullable(Type.String({ format: 'date-time' })),
   }, { description: 'the SLA clock that runs out first; null without a policy or once resolved' })),
+  tags: Type.Array(Type.String(), { description: 'normalised tags: lowercase, no spaces, at most 20' }),
+  mergedInto: Nullable(Type.String({ description: 'set when this conversation was merged into another: the id of that one' })),
 })
 
 export const EngagementSchema = Type.Object({ likes: Type.Number(), reposts: Type.Number(), replies: Type.Number(), quotes: Type.Number() })

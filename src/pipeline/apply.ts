@@ -97,12 +97,16 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
 
   // A new post: its thread, and whether listening wants it at all (decided before anything is written for it).
   let threadKey = existing?.threadKey ?? msg.externalId
+  // A reply (without the platform's conversation key) joins the conversation its parent is in now, which
+  // after a merge or a split is not the one its thread key names.
+  let parentConversationId: string | null = null
   if (change === 'insert') {
     const parent = msg.threadExternalId === null && msg.parentExternalId !== null
       ? await ctx.known.get(tx, ctx.workspaceId, msg.channel, msg.parentExternalId)
       : null
     threadKey = threadKeyOf(msg, parent?.threadKey ?? null)
-    if (unmatchedOpenPost(msg, openSource, listening)
+    parentConversationId = parent === null ? null : await tx.conversations.joinable(parent.conversationId)
+    if (parentConversationId === null && unmatchedOpenPost(msg, openSource, listening)
       && !(await tx.conversations.existsForThread(ctx.workspaceId, msg.channel, threadKey))) {
       return { change: 'unmatched', conversationId: null, conversationCreated: false, reopen: false }
     }
@@ -133,7 +137,7 @@ export async function applyMessage(tx: Queries & { sql: Sql }, ctx: ApplyContext
     return { change, conversationId: existing!.conversationId, conversationCreated: false, reopen: false }
   }
 
-  const conversation = await tx.conversations.upsertForThread({
+  const conversation = parentConversationId !== null ? { id: parentConversationId, created: false } : await tx.conversations.upsertForThread({
     workspaceId: ctx.workspaceId,
     channel: msg.channel,
     threadKey,

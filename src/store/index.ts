@@ -5,10 +5,12 @@ import { migrate } from './migrate.ts'
 import { agentQueries, assignmentQueries, auditQueries, queueQueries } from './queries/agents.ts'
 import { channelAccountQueries } from './queries/channel-accounts.ts'
 import { conversationQueries } from './queries/conversations.ts'
+import { conversationWorkflowQueries } from './queries/conversation-workflow.ts'
 import { deadLetterQueries, inboundQueries } from './queries/inbound.ts'
 import { correctionQueries } from './queries/corrections.ts'
 import { listeningQueries } from './queries/listening.ts'
 import { messageQueries } from './queries/messages.ts'
+import { noteQueries } from './queries/notes.ts'
 import { outboxQueries } from './queries/outbox.ts'
 import { routingQueries } from './queries/routing.ts'
 import { sessionQueries } from './queries/sessions.ts'
@@ -35,6 +37,8 @@ export function queriesOver(sql: Sql) {
     routing: routingQueries(sql),
     sessions: sessionQueries(sql),
     ...workflowQueries(sql),
+    conversationWorkflow: conversationWorkflowQueries(sql),
+    notes: noteQueries(sql),
   }
 }
 

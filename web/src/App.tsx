@@ -14,6 +14,7 @@ import { pickWorkspace, WorkspaceSwitcher } from './features/auth/WorkspaceSwitc
 import { useSession } from './features/auth/session.tsx'
 import { PresenceToggle } from './features/auth/PresenceToggle.tsx'
 import { Link, matchRoute, usePath } from './router.tsx'
+import { MentionsLink } from './features/inbox/InboxViews.tsx'
 
 // The wallboard brings its chart library (uPlot): loaded when a supervisor opens it, not with the inbox.
 const WallboardPage = lazy(() => import('./features/wallboard/WallboardPage.tsx').then((m) => ({ default: m.WallboardPage })))
@@ -31,7 +32,8 @@ function Screen({ workspace }: { workspace: string }) {
       <header className="top">
         <Link to="/" className="brand">Earshot</Link>
         <nav aria-label="Main">
-          <Link to="/" aria-current={route.name === 'inbox' ? 'page' : undefined}>Inbox</Link>
+          <Link to="/" aria-current={route.name === 'inbox' && path !== '/inbox/mentions' ? 'page' : undefined}>Inbox</Link>
+          <MentionsLink current={path === '/inbox/mentions'} />
           <Link to="/supervisor" aria-current={route.name === 'supervisor' ? 'page' : undefined}>Wallboard</Link>
           <Link to="/supervisor/approvals" aria-current={route.name === 'approvals' ? 'page' : undefined}>Approvals</Link>
           <Link to="/settings/listening" aria-current={route.name === 'listening' ? 'page' : undefined}>Listening rules</Link>

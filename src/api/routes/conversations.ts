@@ -13,6 +13,8 @@ import type { ApiDeps } from '../context.ts'
 import { ErrorBody } from '../errors.ts'
 import { resolveWorkspace } from '../plugins/auth.ts'
 import { ConversationSchema, IdParams, MessageSchema, StatusSchema, WorkspaceQuery } from '../schemas.ts'
+import { normalizeTag } from '../../workflow/tags.ts'
+import { refuseMerged } from '../conversation-guard.ts'
 
 const ListQuery = Type.Composite([
   WorkspaceQuery,
@@ -24,6 +26,9 @@ const ListQuery = Type.Composite([
     sort: Type.Optional(Type.Union([Type.Literal('priority'), Type.Literal('age'), Type.Literal('recent')], { default: 'priority' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    tag: Type.Optional(Type.String({ maxLength: 200, description: 'conversations with this tag (normalised like tags are)' })),
+    mentions: Type.Optional(Type.Union([Type.Literal('me'), Type.String({ format: 'uuid' })], { description: 'conversations with a note mentioning this agent; me = the agent the caller acts as' })),
+    unseen: Type.Optional(Type.Boolean({ description: 'with mentions: only conversations with a mention not yet seen' })),
   }),
 ])
 
@@ -37,6 +42,12 @@ const SlaView = Type.Union([Type.Null(), Type.Object({
 })])
 
 const snoozeMsDefault = 86_400_000
+
+function tagFilter(raw: string): string {
+  const r = normalizeTag(raw)
+  if (!r.ok) throw new EarshotError('INVALID_TAG', `${JSON.stringify(raw)} ${r.reason}`)
+  return r.tag
+}
 
 function statusEvent(from: ConversationStatus, to: ConversationStatus, until: string | undefined): StatusEvent {
   switch (to) {
@@ -68,6 +79,10 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       ...(req.query.queue === undefined ? {} : { queueId: req.query.queue }),
       ...(req.query.assignee === undefined ? {} : { assignee: req.query.assignee }),
       ...(req.query.channel === undefined ? {} : { channel: req.query.channel }),
+      ...(req.query.tag === undefined ? {} : { tag: tagFilter(req.query.tag) }),
+      ...(req.query.mentions === undefined ? {} : {
+        mentions: { agentId: req.query.mentions === 'me' ? req.token?.agentId ?? raise('NO_AGENT', 'mentions=me needs a token or session of an agent') : req.query.mentions, unseen: req.query.unseen === true },
+      }),
     }, req.query.sort ?? 'priority', req.query.limit ?? 50, cursor)
   })
 
@@ -106,6 +121,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
   }, async (req) => {
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     const before = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND', req.params.id)
+    refuseMerged(before)
     const status = req.body.status as ConversationStatus
     const now = new Date()
     const updated = await store.transaction(async (tx) => {
@@ -139,6 +155,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
   }, async (req) => {
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     const before = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND', req.params.id)
+    refuseMerged(before)
     const agent = req.body.agentId === null ? null : (await store.agents.get(ws.id, req.body.agentId)) ?? raise('AGENT_NOT_FOUND', req.body.agentId)
     const actor = `token:${req.token!.name}`
     const updated = await store.transaction(async (tx) => {

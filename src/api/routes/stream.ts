@@ -8,6 +8,7 @@ import type { ApiDeps } from '../context.ts'
 import { resolveWorkspace } from '../plugins/auth.ts'
 import { WorkspaceQuery } from '../schemas.ts'
 import { slaSubject, type SlaEvent } from '../../pipeline/sla-watch.ts'
+import { noteSubject, type NoteEvent } from './notes.ts'
 
 const bufferedBytesMax = 1 << 20 // a client this far behind is too slow: drop it rather than grow memory
 
@@ -16,7 +17,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
     websocket: true,
     schema: {
       summary: 'Live conversation events (WebSocket)',
-      description: 'Messages are JSON: {type:"hello",workspace,connection} first, then {type:"conversation.created"|"conversation.updated", conversation}, {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at} and {type:"presence", conversationId, state:"viewing"|"typing"|"left", who:{key,name,agentId}, connection, at}. Clients send {type:"presence", conversationId, state} while they view or type in a conversation (again every 15 s; viewers older than 40 s are gone). Browsers sign in with the session cookie; scripts may pass ?access_token=.',
+      description: 'Messages are JSON: {type:"hello",workspace,connection} first, then {type:"conversation.created"|"conversation.updated", conversation}, {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at}, {type:"note.created", conversationId, note} and, to the agent a note mentions, {type:"mention.created", conversationId, note}, and {type:"presence", conversationId, state:"viewing"|"typing"|"left", who:{key,name,agentId}, connection, at}. Clients send {type:"presence", conversationId, state} while they view or type in a conversation (again every 15 s; viewers older than 40 s are gone). Browsers sign in with the session cookie; scripts may pass ?access_token=.',
       tags: ['conversations'],
       querystring: Type.Composite([WorkspaceQuery, Type.Object({ access_token: Type.Optional(Type.String()) })]),
     },
@@ -45,6 +46,15 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
       const event = m.data as SlaEvent
       if (socket.readyState === socket.OPEN && socket.bufferedAmount <= bufferedBytesMax) socket.send(JSON.stringify(event))
     })
+    const agentId = req.token?.agentId ?? null
+    const unsubscribeNotes = bus.subscribe(noteSubject(workspaceId), (m) => {
+      const { conversationId, note } = m.data as NoteEvent
+      if (socket.readyState !== socket.OPEN || socket.bufferedAmount > bufferedBytesMax) return
+      socket.send(JSON.stringify({ type: 'note.created', conversationId, note }))
+      if (agentId !== null && note.mentions.some((x) => x.agentId === agentId)) socket.send(JSON.stringify({ type: 'mention.created', conversationId, note }))
+    })
+    socket.on('close', unsubscribeNotes)
+    socket.on('error', unsubscribeNotes)
     socket.on('close', unsubscribe)
     socket.on('error', unsubscribe)
     socket.on('close', unsubscribeSla)

@@ -29,6 +29,10 @@ export interface ConversationView {
   channelAccountId: string | null
   /** The SLA clock that runs out first, when the conversation's queue has a policy. */
   slaDue: { state: 'ok' | 'warning' | 'breached'; metric: string | null; dueAt: string | null } | null
+  /** Normalised tags (src/workflow/tags.ts), sorted. */
+  tags: string[]
+  /** Set when this conversation was merged into another one: where its messages went. */
+  mergedInto: string | null
 }
 
 interface ConversationRow {
@@ -62,6 +66,8 @@ interface ConversationRow {
   sla_state: 'none' | 'ok' | 'warning' | 'breached'
   sla_metric: string | null
   sla_due_at: Date | null
+  tags: string[]
+  merged_into: string | null
   cursor_ts: string
 }
 
@@ -70,7 +76,7 @@ const viewSelect = `
     c.assignee_id, a.name as assignee_name, c.contact_id, ct.display_name as contact_name,
     (select i.handle from identity i where i.contact_id = c.contact_id and i.channel = c.channel limit 1) as contact_handle,
     (select max(i.followers) from identity i where i.contact_id = c.contact_id) as contact_followers,
-    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.channel_account_id, c.sla_state, c.sla_metric, c.sla_due_at, c.last_message_at::text as cursor_ts
+    c.preview, c.message_count, c.last_message_at, c.created_at, c.updated_at, c.version, c.lang, c.sentiment, c.sentiment_score, c.intent, c.risk_flags, c.channel_account_id, c.sla_state, c.sla_metric, c.sla_due_at, c.tags, c.merged_into, c.last_message_at::text as cursor_ts
   from conversation c
   left join queue q on q.id = c.queue_id
   left join agent a on a.id = c.assignee_id
@@ -103,6 +109,8 @@ function toView(r: ConversationRow): ConversationView {
     // a resolved conversation has no clock running
     slaDue: r.sla_state === 'none' || r.status === 'resolved' ? null
       : { state: r.sla_state, metric: r.sla_metric, dueAt: r.sla_due_at === null ? null : new Date(r.sla_due_at).toISOString() },
+    tags: r.tags,
+    mergedInto: r.merged_into,
   }
 }
 
@@ -114,6 +122,10 @@ export interface ConversationFilter {
   /** An agent id, or 'none' for unassigned. */
   assignee?: string
   channel?: string
+  /** Conversations carrying this (normalised) tag. */
+  tag?: string
+  /** Conversations with a note that mentions this agent; `unseen` keeps those with a mention not yet seen. */
+  mentions?: { agentId: string; unseen: boolean }
 }
 
 export interface ConversationPage {
@@ -152,23 +164,36 @@ const sortSql: Record<ConversationSort, { order: string; after: string; key: (r:
 
 export function conversationQueries(sql: Sql) {
   return {
-    /** Finds or opens the conversation for a thread key; `created` tells whether it is new. */
+    /**
+     * Finds or opens the conversation for a thread key; `created` tells whether it is new. A thread whose
+     * conversation was merged answers with the conversation it was merged into (merges keep one hop).
+     */
     async upsertForThread(c: { workspaceId: string; channel: string; threadKey: string; contactId: string | null; queueId: string | null; at: Date; accountId?: string | null }): Promise<{ id: string; created: boolean }> {
-      const { rows } = await sql.query<{ id: string; created: boolean }>(
+      const { rows } = await sql.query<{ id: string; merged_into: string | null; created: boolean }>(
         `insert into conversation (workspace_id, channel, thread_key, contact_id, queue_id, last_message_at, channel_account_id)
          values ($1, $2, $3, $4, $5, $6, $7)
          on conflict (workspace_id, channel, thread_key) do update set updated_at = now(),
            channel_account_id = coalesce(conversation.channel_account_id, excluded.channel_account_id)
-         returning id, (xmax = 0) as created`,
+         returning id, merged_into, (xmax = 0) as created`,
         [c.workspaceId, c.channel, c.threadKey, c.contactId, c.queueId, c.at, c.accountId ?? null],
       )
-      return rows[0]!
+      const row = rows[0]!
+      return row.merged_into === null ? { id: row.id, created: row.created } : { id: row.merged_into, created: false }
     },
     /** An agent's priority (0..100) replaces the computed one until cleared with null. */
     async overridePriority(workspaceId: string, id: string, priority: number | null): Promise<boolean> {
       const { rowCount } = await sql.query('update conversation set priority_override = $3 where workspace_id = $1 and id = $2', [workspaceId, id, priority])
       if (rowCount === 1) await this.refresh(id, false)
       return rowCount === 1
+    },
+    /**
+     * The conversation a reply to a message of conversation `id` joins: itself, or the one it was merged
+     * into. FOR SHARE: a merge in flight (it locks FOR UPDATE) finishes first, so no message lands in a
+     * conversation that is being merged away.
+     */
+    async joinable(id: string): Promise<string | null> {
+      const { rows } = await sql.query<{ id: string }>('select coalesce(merged_into, id) as id from conversation where id = $1 for share', [id])
+      return rows[0]?.id ?? null
     },
     async existsForThread(workspaceId: string, channel: string, threadKey: string): Promise<boolean> {
       const { rows } = await sql.query('select 1 from conversation where workspace_id = $1 and channel = $2 and thread_key = $3', [workspaceId, channel, threadKey])
@@ -236,7 +261,7 @@ export function conversationQueries(sql: Sql) {
     },
     async list(workspaceId: string, filter: ConversationFilter, sort: ConversationSort, limit: number, cursor: Cursor | null): Promise<ConversationPage> {
       const params: unknown[] = [workspaceId]
-      const where = ['c.workspace_id = $1']
+      const where = ['c.workspace_id = $1', 'c.merged_into is null']
       const add = (value: unknown) => {
         params.push(value)
         return `$${params.length}`
@@ -246,6 +271,10 @@ export function conversationQueries(sql: Sql) {
       if (filter.assignee === 'none') where.push('c.assignee_id is null')
       else if (filter.assignee !== undefined) where.push(`c.assignee_id::text = ${add(filter.assignee)}`)
       if (filter.channel !== undefined) where.push(`c.channel = ${add(filter.channel)}`)
+      if (filter.tag !== undefined) where.push(`c.tags @> array[${add(filter.tag)}::text]`)
+      if (filter.mentions !== undefined) {
+        where.push(`exists (select 1 from mention mn where mn.conversation_id = c.id and mn.agent_id::text = ${add(filter.mentions.agentId)}${filter.mentions.unseen ? ' and mn.seen_at is null' : ''})`)
+      }
       const s = sortSql[sort]
       if (cursor !== null) {
         const k = add(cursor.k)

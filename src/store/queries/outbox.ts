@@ -181,6 +181,8 @@ export function outboxQueries(sql: Sql) {
         `select m.id, m.external_id, m.parent_external_id, m.thread_external_id, m.visibility, i.external_user_id, i.handle, m.raw, m.created_at
          from message m left join identity i on i.id = m.identity_id
          where m.conversation_id = $1 and ($2::uuid is null and m.direction = 'in' or m.id = $2::uuid)
+           -- a conversation merged from several channels answers on its own channel only
+           and m.channel = (select c.channel from conversation c where c.id = $1)
          order by m.created_at desc, m.seq desc limit 1`,
         [conversationId, messageId !== null && isUuid(messageId) ? messageId : null],
       )

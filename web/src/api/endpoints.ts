@@ -1,6 +1,6 @@
 // Typed calls, one per route the app uses.
 import { request, type ApiContext } from './client.ts'
-import type { RulePreview, Agent, AgentRouting, CannedSuggestion, Presence, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Conversation, ConversationDetail, HeldReply, Intent, ListeningRule, ListeningTag, NewChannelAccount, Reply, Sentiment, Status, Wallboard, Workspace } from './types.ts'
+import type { Agent, AgentRouting, CannedSuggestion, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Contact, Conversation, ConversationDetail, HeldReply, InboxFilter, Intent, ListeningRule, ListeningTag, NewChannelAccount, Note, Presence, Reply, RulePreview, Sentiment, Status, UnseenMentions, Wallboard, Workspace } from './types.ts'
 
 const id = encodeURIComponent
 
@@ -44,6 +44,21 @@ export const api = {
     request<ChannelAccount>(c, 'PATCH', `/api/v1/channel-accounts/${id(accountId)}`, change),
   deleteChannelAccount: (c: ApiContext, accountId: string) => request<void>(c, 'DELETE', `/api/v1/channel-accounts/${id(accountId)}`),
   testChannelAccount: (c: ApiContext, accountId: string) => request<ConnectionTest>(c, 'POST', `/api/v1/channel-accounts/${id(accountId)}/test`),
+  filteredInbox: (c: ApiContext, status: Status[], f: InboxFilter) =>
+    request<{ items: Conversation[]; nextCursor: string | null }>(c, 'GET', `/api/v1/conversations?sort=priority&status=${status.join(',')}&limit=100${
+      f.tag === undefined ? '' : `&tag=${id(f.tag)}`}${f.mentions === undefined ? '' : `&mentions=${f.mentions}`}${f.unseen === true ? '&unseen=true' : ''}`),
+  setTags: (c: ApiContext, conversationId: string, tags: string[]) => request<Conversation>(c, 'PUT', `/api/v1/conversations/${id(conversationId)}/tags`, { tags }),
+  addTag: (c: ApiContext, conversationId: string, tag: string) => request<Conversation>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/tags`, { tag }),
+  removeTag: (c: ApiContext, conversationId: string, tag: string) => request<Conversation>(c, 'DELETE', `/api/v1/conversations/${id(conversationId)}/tags/${id(tag)}`),
+  notes: (c: ApiContext, conversationId: string) => request<{ items: Note[] }>(c, 'GET', `/api/v1/conversations/${id(conversationId)}/notes`),
+  addNote: (c: ApiContext, conversationId: string, text: string) => request<Note & { unresolved: string[] }>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/notes`, { text }),
+  markSeen: (c: ApiContext, conversationId: string) => request<{ seen: number; unseen: UnseenMentions }>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/seen`),
+  unseenMentions: (c: ApiContext) => request<UnseenMentions>(c, 'GET', '/api/v1/mentions/unseen'),
+  merge: (c: ApiContext, conversationId: string, from: string[], version: number) =>
+    request<{ conversation: Conversation; merged: string[] }>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/merge`, { from, version }),
+  split: (c: ApiContext, conversationId: string, messageIds: string[], version: number) =>
+    request<{ source: Conversation; created: Conversation }>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/split`, { messageIds, version }),
+  contact: (c: ApiContext, contactId: string) => request<Contact>(c, 'GET', `/api/v1/contacts/${id(contactId)}`),
   wallboard: (c: ApiContext) => request<Wallboard>(c, 'GET', `/api/v1/wallboard${c.workspace === null ? '' : `?workspace=${id(c.workspace)}`}`),
 }
 

@@ -35,6 +35,10 @@ export interface Conversation {
   riskFlags: string[]
   /** The SLA clock that runs out first; null without a policy or once resolved. */
   slaDue?: { state: 'ok' | 'warning' | 'breached'; metric: string | null; dueAt: string | null } | null
+  /** Normalised tags, sorted. */
+  tags: string[]
+  /** Set when merged into another conversation: its id. */
+  mergedInto: string | null
 }
 
 export interface PiiSpan { kind: string; start: number; end: number }
@@ -98,6 +102,39 @@ export interface ListeningRule {
 export type StreamEvent =
   | { type: 'hello' }
   | { type: 'conversation.created' | 'conversation.updated'; conversation: Conversation }
+  | { type: 'note.created' | 'mention.created'; conversationId: string; note: Note }
+
+export interface Note {
+  id: string
+  conversationId: string
+  author: { agentId: string | null; name: string }
+  text: string
+  mentions: { agentId: string; name: string; handle: string; seenAt: string | null }[]
+  createdAt: string
+}
+
+export interface UnseenMentions { mentions: number; conversations: number }
+
+export interface ContactConversation {
+  id: string
+  channel: string
+  status: Status
+  preview: string
+  messageCount: number
+  lastMessageAt: string
+  createdAt: string
+}
+
+export interface Contact {
+  id: string
+  displayName: string | null
+  vip: boolean
+  identities: { channel: string; externalUserId: string; handle: string | null; displayName: string | null; followers: number | null; verified: boolean }[]
+  conversations: ContactConversation[]
+}
+
+/** Inbox views beyond status: a tag, or mentions of the signed-in agent (optionally unseen only). */
+export interface InboxFilter { tag?: string; mentions?: 'me'; unseen?: boolean }
 
 export interface CannedResponse { id: string; title: string; body: string; language: string; channels: string[] | null; intents: string[] }
 export interface CannedSuggestion {

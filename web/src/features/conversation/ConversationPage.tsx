@@ -16,6 +16,10 @@ import { MessageItem } from './MessageItem.tsx'
 import { useViewers } from './presence.ts'
 import { SlaTimer } from '../../components/SlaTimer.tsx'
 import { markSeen } from '../inbox/unread.ts'
+import { CustomerHistory } from './CustomerHistory.tsx'
+import { MergedNotice, Split } from './MergeSplit.tsx'
+import { Notes } from './Notes.tsx'
+import { Tags } from './Tags.tsx'
 
 const statusLabels: Record<Status, string> = { new: 'New', open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' }
 
@@ -114,6 +118,7 @@ export function ConversationPage({ id }: { id: string }) {
   return (
     <main className="page conversation" aria-labelledby="conv-title">
       <Link to="/" className="back">← Inbox</Link>
+      <MergedNotice c={c} />
       <div className="conv-layout">
         <section className="thread" aria-labelledby="conv-title">
           <header className="conv-head">
@@ -142,6 +147,7 @@ export function ConversationPage({ id }: { id: string }) {
             })}
           </ol>
           <Composer c={c} />
+          <Notes conversationId={c.id} />
         </section>
         <aside className="side card" aria-label="Actions">
           <fieldset className="status-buttons">
@@ -155,6 +161,9 @@ export function ConversationPage({ id }: { id: string }) {
           </fieldset>
           <Assignment c={c} />
           <PriorityOverride c={c} />
+          <Tags c={c} />
+          <CustomerHistory c={c} />
+          <Split c={c} />
           <p className="hint keys" aria-label="Keyboard shortcuts"><kbd>r</kbd> reply · <kbd>e</kbd> resolve · <kbd>a</kbd> assign · <kbd>u</kbd> inbox · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> send</p>
         </aside>
       </div>

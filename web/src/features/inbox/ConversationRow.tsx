@@ -34,6 +34,7 @@ export function ConversationRow({ conversation: c, selected, fresh, unread = fal
           {c.intent !== null && <Chip tone="info">{c.intent}</Chip>}
           {c.lang !== null && <Chip title="language">{c.lang}</Chip>}
           {c.riskFlags.map((r) => <Chip key={r} tone="warn" title="risk">⚠ {r}</Chip>)}
+          {c.tags.map((t) => <Chip key={`tag:${t}`} title="tag">#{t}</Chip>)}
         </div>
         <ul className="chips reasons" aria-label="Priority reasons">
           {c.priorityReasons.map((r) => (

@@ -7,12 +7,13 @@ import { api, inboxStatuses } from '../../api/endpoints.ts'
 import type { Conversation, Status } from '../../api/types.ts'
 import { useNotice } from '../../components/Notice.tsx'
 import { channelLabel, useNow } from '../../components/format.ts'
-import { navigate } from '../../router.tsx'
+import { navigate, usePath } from '../../router.tsx'
 import { useApi, useSession } from '../auth/session.tsx'
 import { isUnread, useSeenVersion } from './unread.ts'
 import { inView, viewLabels, viewsFor, type InboxView, type Me } from './views.ts'
 import { ConversationRow } from './ConversationRow.tsx'
 import { applyConversation } from './live-stream.ts'
+import { InboxViewControls, inboxFilterOf, viewOfPath, type InboxView as MentionView } from './InboxViews.tsx'
 
 const statusFilters: { value: string; label: string; statuses: Status[] }[] = [
   { value: 'active', label: 'Active', statuses: inboxStatuses },
@@ -47,11 +48,19 @@ export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
   useSeenVersion()
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const rowRefs = useRef(new Map<string, HTMLAnchorElement>())
+  const path = usePath()
+  // mentions of me (all or unseen) and a tag narrow the list on the server; the views above split it here
+  const [source, setSource] = useState<MentionView>(() => viewOfPath(path))
+  useEffect(() => setSource(viewOfPath(path)), [path])
+  const [tag, setTag] = useState('')
 
   const statuses = (statusFilters.find((f) => f.value === statusFilter) ?? statusFilters[0]!).statuses
+  // the plain inbox is kept live by the stream; filtered views (mentions, a tag) refetch
+  const filter = inboxFilterOf(source, tag)
   const inbox = useQuery({
-    queryKey: ['inbox', ctx.workspace, statuses.join(',')],
-    queryFn: () => api.inbox(ctx, statuses),
+    queryKey: filter === null ? ['inbox', ctx.workspace, statuses.join(',')] : ['inbox-filtered', ctx.workspace, statuses.join(','), source, filter.tag ?? ''],
+    queryFn: () => (filter === null ? api.inbox(ctx, statuses) : api.filteredInbox(ctx, statuses, filter)),
+    ...(filter === null ? {} : { refetchInterval: 15_000 }),
   })
 
   const all = inbox.data?.items ?? []
@@ -105,7 +114,7 @@ export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
   return (
     <main className="page inbox" aria-labelledby="inbox-title">
       <div className="page-head">
-        <h1 id="inbox-title">Inbox</h1>
+        <h1 id="inbox-title">{source === 'all' ? 'Inbox' : source === 'unseen' ? 'Unread mentions' : 'Mentions of me'}</h1>
         <p className="muted summary" aria-live="polite">
           {inbox.isPending ? 'Loading…' : `${list.length} conversations, highest priority first`}
         </p>
@@ -132,6 +141,7 @@ export function InboxPage({ fresh }: { fresh: ReadonlySet<string> }) {
             {channels.map((c) => <option key={c} value={c}>{channelLabel(c)}</option>)}
           </select>
         </label>
+        <InboxViewControls view={source} onView={setSource} tag={tag} onTag={setTag} />
         <p className="hint keys" aria-label="Keyboard shortcuts"><kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>e</kbd> resolve</p>
       </form>
       {inbox.isError && <p role="alert" className="empty error-text">Could not load the inbox: {inbox.error.message}</p>}

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react'
 import { useQueryClient, type QueryClient } from '@tanstack/react-query'
 import { streamUrl } from '../../api/endpoints.ts'
-import type { Conversation, ConversationDetail, StreamEvent } from '../../api/types.ts'
+import type { Conversation, ConversationDetail, Note, StreamEvent } from '../../api/types.ts'
+import { onNoteEvent } from '../conversation/note-events.ts'
 
 export type LiveState = 'connecting' | 'live' | 'offline'
 
@@ -35,6 +36,10 @@ function parseEvent(data: unknown): StreamEvent | null {
     if ((msg.type === 'conversation.created' || msg.type === 'conversation.updated') && typeof msg.conversation === 'object' && msg.conversation !== null) {
       return { type: msg.type, conversation: msg.conversation as Conversation }
     }
+    const note = msg as { conversationId?: unknown; note?: unknown }
+    if ((msg.type === 'note.created' || msg.type === 'mention.created') && typeof note.conversationId === 'string' && typeof note.note === 'object' && note.note !== null) {
+      return { type: msg.type, conversationId: note.conversationId, note: note.note as Note }
+    }
   } catch { /* not JSON: ignore */ }
   return null
 }
@@ -47,7 +52,7 @@ export function applyConversation(client: QueryClient, workspace: string, c: Con
     client.setQueryData<{ items: Conversation[] }>(query.queryKey, (old) => {
       if (old === undefined) return old
       const rest = old.items.filter((x) => x.id !== c.id)
-      return { ...old, items: wanted.includes(c.status) ? [...rest, c] : rest }
+      return { ...old, items: wanted.includes(c.status) && c.mergedInto == null ? [...rest, c] : rest }
     })
   }
   client.setQueryData<ConversationDetail>(['conversation', workspace, c.id], (old) => (old === undefined ? old : { ...old, ...c }))
@@ -90,6 +95,7 @@ export function useLiveStream(workspace: string): { state: LiveState; fresh: Rea
           if (wasOffline) void client.invalidateQueries({ queryKey: ['inbox', workspace] })
           return
         }
+        if ('note' in event) { onNoteEvent(client, workspace, event); return }
         applyConversation(client, workspace, event.conversation)
         void client.invalidateQueries({ queryKey: ['conversation', workspace, event.conversation.id] })
         markFresh(event.conversation.id)
