@@ -111,7 +111,7 @@ export function workflowSuite(name: string, start: () => Promise<TestServer>): v
       it('creates rules in order: legal threats go to the Legal queue with a high priority and stop there; refunds get a tag', async () => {
         legal = (await call('POST', '/api/v1/queues', { body: { name: 'Legal', position: 50 } })).json
         const r1 = await call('POST', '/api/v1/automations', {
-          body: { name: 'Legal threats', when: 'message.created', if: { field: 'risk', op: 'contains', value: 'legal' }, then: [{ type: 'set_queue', queueId: legal.id }, { type: 'set_priority_override', score: 95 }, { type: 'add_tag', tag: 'legal' }], stop: true },
+          body: { name: 'Legal threats', when: 'message.created', if: { field: 'risk', op: 'contains', value: 'legal' }, then: [{ type: 'set_queue', queueId: legal.id }, { type: 'set_priority_override', score: 95 }, { type: 'add_tag', tag: '#Legal' }], stop: true },
         })
         expect(r1.status, r1.text).toBe(201)
         const r2 = await call('POST', '/api/v1/automations', {
@@ -133,6 +133,7 @@ export function workflowSuite(name: string, start: () => Promise<TestServer>): v
         expect(c.riskFlags).toContain('legal')
         expect(c.queue).toMatchObject({ id: legal.id, name: 'Legal' })
         expect(c.priority).toBe(95)
+        expect(c.tags).toEqual(['legal'])
         expect(c.status).not.toBe('resolved') // the disabled rule did nothing
         const tags = (await call('GET', `/api/v1/automations/runs?ruleId=${ruleIds.refund}`)).json.items.filter((r: any) => r.conversationId === c.id)
         expect(tags, 'stop: the refund rule did not run after the legal one').toEqual([])

@@ -11,6 +11,7 @@ import type { Queries, Store } from '../store/index.ts'
 import type { Sql } from '../store/db.ts'
 import { runAutomations, type AutomationAction, type AutomationEvent, type AutomationRule, type FiredAction } from '../workflow/automation.ts'
 import { transition, type StatusEvent } from '../workflow/status.ts'
+import { normalizeTag, tagsPerConversationMax } from '../workflow/tags.ts'
 
 type Tx = Queries & { sql: Sql }
 
@@ -48,10 +49,12 @@ async function applyAction(tx: Tx, t: AutomationTrigger, rule: AutomationRule, a
       return 'applied'
     }
     case 'add_tag': {
+      const tag = normalizeTag(action.tag)
+      if (!tag.ok) return `skipped: ${tag.reason}`
       const { rowCount } = await tx.sql.query(
-        `update conversation set tags = array_append(tags, $2), updated_at = now(), version = version + 1
-         where id = $1 and not (lower($2) = any(select lower(t) from unnest(tags) t))`, [conversationId, action.tag])
-      return rowCount === 1 ? 'applied' : 'skipped: already tagged'
+        `update conversation set tags = array(select distinct t from unnest(array_append(tags, $2::text)) t order by t), updated_at = now(), version = version + 1
+         where id = $1 and not ($2 = any(tags)) and cardinality(tags) < $3`, [conversationId, tag.tag, tagsPerConversationMax])
+      return rowCount === 1 ? 'applied' : 'skipped: already tagged, or the conversation has the most tags it can'
     }
     case 'set_status': {
       const state = await tx.routing.statusState(workspaceId, conversationId)
