@@ -168,6 +168,8 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
       await agentPage.getByRole('button', { name: 'Sign in' }).click()
       await agentPage.locator('[data-live="live"]').waitFor()
       expect(await agentPage.locator('header .who').textContent()).toBe('Bo Lindqvist')
+      const headerHeight = await agentPage.locator('header.top').evaluate((e) => e.getBoundingClientRect().height)
+      expect(headerHeight, 'an agent\'s header (with @me, presence and load) fits one row at 1280 px').toBeLessThan(70)
       expect(await agentPage.locator('header .who').getAttribute('title')).toMatch(/^agent, signed in with a password/)
       await agentPage.locator('li.conv').first().waitFor()
       // his own presence, from the header: online means the router may give him work
