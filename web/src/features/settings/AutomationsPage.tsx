@@ -76,7 +76,7 @@ function ConditionRowEditor({ row, index, onChange, onRemove, error }: { row: Co
       <div className="cond-controls">
         <span className="cond-join" aria-hidden="true">{index === 0 ? 'If' : 'and'}</span>
         <label className="sr-only" htmlFor={`${idp}-f`}>Condition {index + 1} field</label>
-        <select id={`${idp}-f`} value={row.field} onChange={(e) => onChange(fitRow({ ...row, field: e.target.value }))}>
+        <select id={`${idp}-f`} value={row.field} onChange={(e) => onChange(fitRow({ ...row, field: e.target.value, value: '' }))}>
           {fieldNames.map((f) => <option key={f} value={f}>{fieldSpecs[f]!.label}</option>)}
         </select>
         <label className="sr-only" htmlFor={`${idp}-o`}>Condition {index + 1} operator</label>
