@@ -113,6 +113,7 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     expect(await form.getByLabel('Body').getAttribute('aria-invalid')).toBe('true')
     const titles = (await apiCall<{ items: { title: string }[] }>('GET', '/api/v1/canned-responses?workspace=demo')).json.items.map((c) => c.title)
     expect(titles).not.toContain('E2E broken')
+    await page.evaluate(() => window.scrollTo(0, 0))
     await page.screenshot({ path: join(shots, 'settings-canned.png'), fullPage: true })
   })
 
@@ -163,6 +164,8 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     const links = dry.locator('a')
     expect(await links.count()).toBe(Math.min(5, shown.wouldFire))
     expect(await links.first().getAttribute('href')).toMatch(/^\/conversations\/[0-9a-f-]{36}$/)
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: join(shots, 'settings-automations.png'), fullPage: true })
 
     // a tag with a space: refused at the action
     await form.getByLabel('Action 1 tag').fill('e2e x')
@@ -193,19 +196,39 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     await item.getByRole('button', { name: /^↑ Up/ }).click()
     await expect.poll(async () => (await automations()).map((a) => a.name)).toEqual(['Spam: tag and resolve', name, 'Legal or safety: top priority'])
     await expect.poll(() => page.locator('ol.settings-list > li h3').allTextContents()).toEqual(['Spam: tag and resolve', name, 'Legal or safety: top priority'])
-    stored = await automations()
     expect(await item.getByRole('button', { name: /^↑ Up/ }).isEnabled()).toBe(true)
-    await page.locator('section.runs').waitFor()
-    await page.screenshot({ path: join(shots, 'settings-automations.png'), fullPage: true })
+
+    // the demo keeps posting on X: what the new rule did shows up with its outcome and conversation
+    const run = page.locator('ul.runs-list li', { hasText: `${name}: tag "e2e-x"` }).first()
+    await run.waitFor({ timeout: 45_000 })
+    expect(await run.locator('.chip').textContent()).toBe('applied')
+    const conversationId = (await run.getByRole('link', { name: 'conversation' }).getAttribute('href'))!.split('/').pop()!
+    const runs = (await apiCall<{ items: { ruleId: string | null; conversationId: string; outcome: string }[] }>('GET', `/api/v1/automations/runs?workspace=demo&ruleId=${stored[2]!.id}`)).json.items
+    expect(runs.some((r) => r.conversationId === conversationId && r.outcome === 'applied')).toBe(true)
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: join(shots, 'settings-automations-list.png'), fullPage: true })
   })
 
-  it('shows queues in words and SLA policies; a supervisor changes an agent\'s languages, skills and capacity', async () => {
+  it('shows queues in words and SLA policies; a supervisor sets a queue\'s SLA policy and an agent\'s languages, skills and capacity', async () => {
+    const band = { firstResponseMinutes: 15, nextResponseMinutes: 60, resolutionMinutes: 240 }
+    const slow = { firstResponseMinutes: 120, nextResponseMinutes: null, resolutionMinutes: 2880 }
+    const policy = await apiCall<{ id: string }>('POST', '/api/v1/sla-policies?workspace=demo', { name: 'E2E social', policy: { calendar: null, warningPercent: 80, targets: { urgent: band, high: band, normal: slow, low: slow } } })
+    expect(policy.status, JSON.stringify(policy.json)).toBe(201)
     await page.getByRole('link', { name: 'Settings', exact: true }).first().click()
     await page.getByRole('link', { name: 'Routing' }).click()
     await page.waitForURL('**/settings/routing')
     const inbox = page.locator('li[data-queue="Inbox"]')
     await inbox.waitFor()
     expect(await inbox.locator('.rule-words').textContent()).toContain('no other queue matches')
+    const sla = page.locator('li[data-policy="E2E social"]')
+    expect(await sla.locator('tr', { hasText: 'urgent' }).locator('td').allTextContents()).toEqual(['15 min', '1 h', '4 h'])
+    expect(await sla.locator('tr', { hasText: 'low' }).locator('td').allTextContents()).toEqual(['2 h', '—', '2 d'])
+    await inbox.getByLabel('SLA policy').selectOption({ label: 'E2E social' })
+    await inbox.getByLabel('Languages').fill('en, fr')
+    await inbox.getByRole('button', { name: /^Save/ }).click()
+    await page.getByText('Queue "Inbox" saved.').waitFor()
+    const queue = (await apiCall<{ items: { name: string; slaPolicyId: string | null; languages: string[] }[] }>('GET', '/api/v1/routing/queues?workspace=demo')).json.items.find((q) => q.name === 'Inbox')
+    expect(queue).toMatchObject({ slaPolicyId: policy.json.id, languages: ['en', 'fr'] })
     const bo = page.locator('li[data-agent="Bo Lindqvist"]')
     await bo.waitFor()
     await bo.getByLabel('Languages').fill('en, sv')
@@ -223,6 +246,7 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     await bo.getByRole('button', { name: /^Save/ }).click()
     expect(await bo.locator('[role="alert"]').textContent()).toContain('level of 1 to 5')
     await bo.getByLabel(/^Skills/).fill('baggage:3, refunds:2')
+    await page.evaluate(() => window.scrollTo(0, 0))
     await page.screenshot({ path: join(shots, 'settings-routing.png'), fullPage: true })
   })
 
@@ -240,7 +264,7 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
           .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
           .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${String(e.className)}`))
         expect(overflow, `${path}: no horizontal scrolling at 390 px; too wide: ${wide.join(', ')}`).toBeLessThanOrEqual(0)
-        if (path === '/settings/automations') await phone.screenshot({ path: join(shots, 'settings-automations-phone.png'), fullPage: true })
+        if (path === '/settings/automations') await phone.screenshot({ path: join(shots, 'settings-automations-phone.png') })
       }
     } finally {
       await phone.close()

@@ -73,7 +73,7 @@ function ConditionRowEditor({ row, index, onChange, onRemove, error }: { row: Co
   const list = takesList(row.op)
   return (
     <li className="cond-row" data-cond-row={index}>
-      <div className="cond-controls">
+      <div className="cond-controls cond-grid">
         <span className="cond-join" aria-hidden="true">{index === 0 ? 'If' : 'and'}</span>
         <label className="sr-only" htmlFor={`${idp}-f`}>Condition {index + 1} field</label>
         <select id={`${idp}-f`} value={row.field} onChange={(e) => onChange(fitRow({ ...row, field: e.target.value, value: '' }))}>
@@ -93,7 +93,7 @@ function ConditionRowEditor({ row, index, onChange, onRemove, error }: { row: Co
             inputMode={fieldSpecs[row.field]?.kind === 'number' && !list ? 'numeric' : undefined}
             placeholder={list ? (values?.slice(0, 2).join(', ') ?? 'a, b') : ''} aria-invalid={error !== null} />
         )}
-        <button type="button" className="icon" onClick={onRemove}>Remove<span className="sr-only"> condition {index + 1}</span></button>
+        <button type="button" className="icon" onClick={onRemove} aria-label={`Remove condition ${index + 1}`} title="Remove this condition">✕</button>
       </div>
       {list && values !== undefined && <p className="hint">Comma-separated: {values.join(', ')}</p>}
       {error !== null && <p role="alert" className="error-text field-error" data-field-error={`row-${index}`}>{error}</p>}
@@ -113,7 +113,7 @@ function ActionRowEditor({ row, index, onChange, onRemove, error, queues, agents
   const valueLabel = `Action ${index + 1} ${row.type === 'add_tag' ? 'tag' : row.type === 'set_queue' ? 'queue' : row.type === 'assign' ? 'agent' : row.type === 'set_status' ? 'status' : 'priority (0–100)'}`
   return (
     <li className="cond-row" data-action-row={index}>
-      <div className="cond-controls">
+      <div className="cond-controls act-grid">
         <label className="sr-only" htmlFor={`${idp}-t`}>Action {index + 1}</label>
         <select id={`${idp}-t`} value={row.type} onChange={(e) => pick(e.target.value as ActionType)}>
           {actionTypes.map((t) => <option key={t} value={t}>{actionLabels[t]}</option>)}
@@ -136,7 +136,7 @@ function ActionRowEditor({ row, index, onChange, onRemove, error, queues, agents
             {statuses.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         )}
-        <button type="button" className="icon" onClick={onRemove}>Remove<span className="sr-only"> action {index + 1}</span></button>
+        <button type="button" className="icon" onClick={onRemove} aria-label={`Remove action ${index + 1}`} title="Remove this action">✕</button>
       </div>
       {error !== null && <p role="alert" className="error-text field-error" data-field-error={`action-${index}`}>{error}</p>}
     </li>
@@ -236,7 +236,7 @@ function RuleForm() {
       {nameError !== null && <p role="alert" className="error-text field-error">{nameError}</p>}
       <label htmlFor={`${idp}-w`}>When</label>
       <select id={`${idp}-w`} value={when} onChange={(e) => setWhen(e.target.value as AutomationEvent)}>
-        {automationEvents.map((w) => <option key={w} value={w}>{eventLabels[w]} ({w})</option>)}
+        {automationEvents.map((w) => <option key={w} value={w}>{w}: {eventLabels[w]}</option>)}
       </select>
       {errorAt({ at: 'when' }) !== null && <p role="alert" className="error-text field-error">{errorAt({ at: 'when' })}</p>}
       <fieldset className="group">

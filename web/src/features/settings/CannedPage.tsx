@@ -198,7 +198,7 @@ export function CannedPage() {
   const editing = list.data?.items.find((c) => c.id === editingId) ?? null
   const items = [...(list.data?.items ?? [])].sort((a, b) => a.language.localeCompare(b.language) || a.title.localeCompare(b.title))
   return (
-    <main className="page settings canned" aria-labelledby="canned-title">
+    <main className="page settings settings-canned" aria-labelledby="canned-title">
       <SettingsHead id="canned-title" title="Canned responses" summary="Saved replies agents get suggested in the composer, by intent, language and channel." />
       <div className="settings-layout">
         <CannedForm key={editingId ?? 'new'} editing={editing} onDone={() => setEditingId(null)} />

@@ -96,7 +96,7 @@ function AgentItem({ a }: { a: AgentRouting }) {
         <h3>{a.name}</h3>
         <span className="muted">{a.presence} · load {used}</span>
       </div>
-      <form className="agent-form" onSubmit={submit} aria-label={`Routing settings of ${a.name}`}>
+      <form className="agent-form" onSubmit={submit} onChange={() => setProblem(null)} aria-label={`Routing settings of ${a.name}`}>
         <div className="field">
           <label htmlFor={`${idp}-pr`}>Presence</label>
           <select id={`${idp}-pr`} value={presence} onChange={(e) => setPresence(e.target.value as Presence)}>
@@ -123,9 +123,9 @@ const minutes = (m: number | null) => (m === null ? '—' : m >= 1440 && m % 144
 function PolicyItem({ p }: { p: SlaPolicyView }) {
   const targets = p.policy.targets ?? {}
   return (
-    <li className="card">
+    <li className="card" data-policy={p.name}>
       <h3>{p.name}</h3>
-      <p className="muted">{p.policy.calendar == null ? 'Around the clock' : 'In business hours'}{typeof p.policy.warningPercent === 'number' && ` · warns at ${p.policy.warningPercent}%`}</p>
+      <p className="muted sla-note">{p.policy.calendar == null ? 'Around the clock' : 'In business hours'}{typeof p.policy.warningPercent === 'number' && ` · warns at ${p.policy.warningPercent}%`}</p>
       <div className="table-scroll">
         <table className="sla-table">
           <thead><tr><th scope="col">Band</th><th scope="col">First response</th><th scope="col">Next response</th><th scope="col">Resolution</th></tr></thead>
