@@ -176,6 +176,22 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     expect((await automations()).map((a) => a.name)).not.toContain(name)
 
     await form.getByLabel('Action 1 tag').fill('e2e-x')
+
+    // advanced: the builder's condition as JSON; a mistake in it is pointed at under the textarea
+    await form.getByLabel('Advanced: write the condition as JSON').check()
+    const json = form.getByLabel(/^Condition JSON/)
+    expect(JSON.parse(await json.inputValue())).toEqual(rule.if)
+    await json.fill('{"any": [{"field": "intent", "op": "eq", "value": "complaint"}, {"field": "sentiment", "op": "eq", "value": "angry"}]}')
+    await form.getByRole('button', { name: 'Dry run' }).click()
+    const ifError = form.locator('[data-field-error="if"][role="alert"]')
+    await ifError.waitFor()
+    expect(await ifError.textContent()).toContain('$.if.any[1].value')
+    await json.fill('{"any": [')
+    await form.getByRole('button', { name: 'Dry run' }).click()
+    await expect.poll(() => ifError.textContent()).toMatch(/Not JSON/)
+    await form.getByLabel('Advanced: write the condition as JSON').uncheck()
+    expect(await form.getByLabel('Condition 2 value').inputValue(), 'back to the builder, rows kept').toBe('0')
+
     await form.getByRole('button', { name: 'Create automation' }).click()
     const item = page.locator(`li[data-automation="${name}"]`)
     await item.waitFor()

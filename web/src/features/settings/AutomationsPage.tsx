@@ -323,7 +323,7 @@ function RuleItem({ rule, index, rules, names }: { rule: Automation; index: numb
   return (
     <li className={`card rule-item${rule.enabled ? '' : ' disabled'}`} data-automation={rule.name}>
       <div className="item-head">
-        <span className="order" aria-label={`Runs ${index + 1}${index === 0 ? 'st' : index === 1 ? 'nd' : index === 2 ? 'rd' : 'th'}`}>{index + 1}</span>
+        <span className="order"><span className="sr-only">Runs as number </span>{index + 1}</span>
         <h3>{rule.name}</h3>
         {!rule.enabled && <Chip tone="warn">disabled</Chip>}
         {rule.stop && <Chip tone="info">stops later rules</Chip>}
