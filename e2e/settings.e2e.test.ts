@@ -206,7 +206,7 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     await expect.poll(async () => (await automations()).find((a) => a.name === name)?.enabled).toBe(false)
     await item.getByRole('checkbox', { name: /Enabled/ }).check()
     await expect.poll(async () => (await automations()).find((a) => a.name === name)?.enabled).toBe(true)
-    expect(await item.locator('.chip', { hasText: 'disabled' }).count()).toBe(0)
+    await expect.poll(() => item.locator('.chip', { hasText: 'disabled' }).count()).toBe(0)
 
     // move it up one: it runs before the legal rule
     await item.getByRole('button', { name: /^↑ Up/ }).click()
@@ -218,6 +218,7 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     const run = page.locator('ul.runs-list li', { hasText: `${name}: tag "e2e-x"` }).first()
     await run.waitFor({ timeout: 45_000 })
     expect(await run.locator('.chip').textContent()).toBe('applied')
+    expect(await page.locator('ul.runs-list li').count()).toBeLessThanOrEqual(12)
     const conversationId = (await run.getByRole('link', { name: 'conversation' }).getAttribute('href'))!.split('/').pop()!
     const runs = (await apiCall<{ items: { ruleId: string | null; conversationId: string; outcome: string }[] }>('GET', `/api/v1/automations/runs?workspace=demo&ruleId=${stored[2]!.id}`)).json.items
     expect(runs.some((r) => r.conversationId === conversationId && r.outcome === 'applied')).toBe(true)
@@ -272,7 +273,7 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     try {
       await phone.goto(`${url}/settings#token=${token}`)
       await phone.locator('[data-live="live"]').waitFor()
-      for (const [path, ready] of [['/settings', 'ul.settings-index'], ['/settings/canned', 'li[data-canned]'], ['/settings/automations', 'li[data-automation]'], ['/settings/routing', 'li[data-agent]']] as const) {
+      for (const [path, ready] of [['/settings', 'ul.settings-index'], ['/settings/canned', 'li[data-canned]'], ['/settings/automations', 'li[data-automation]'], ['/settings/routing', 'li[data-agent]'], ['/settings/listening', 'ul.rules li.rule'], ['/settings/channels', 'li.account']] as const) {
         await phone.goto(`${url}${path}`)
         await phone.locator(ready).first().waitFor()
         const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)

@@ -17,6 +17,7 @@ import { pathReason, settingsProblem } from './problem.ts'
 import { SettingsHead } from './SettingsIndex.tsx'
 
 const dryRunLimit = 500
+const runsShown = 12
 const eventLabels: Record<AutomationEvent, string> = { 'message.created': 'a customer message arrives', 'conversation.updated': 'a conversation is updated' }
 
 type ActionType = AutomationAction['type']
@@ -355,6 +356,7 @@ function RunsList({ rules, names }: { rules: Automation[]; names: Names }) {
   const ctx = useApi()
   const now = useNow()
   const [ruleId, setRuleId] = useState<string>('')
+  const [all, setAll] = useState(false)
   const runs = useQuery({ queryKey: ['automation-runs', ctx.workspace, ruleId], queryFn: () => api.automationRuns(ctx, ruleId === '' ? null : ruleId), refetchInterval: 15_000 })
   const ruleName = (id: string | null) => (id === null ? 'a deleted rule' : rules.find((r) => r.id === id)?.name ?? 'a deleted rule')
   return (
@@ -371,15 +373,18 @@ function RunsList({ rules, names }: { rules: Automation[]; names: Names }) {
       {runs.isError && <p role="alert" className="error-text">{settingsProblem(runs.error)}</p>}
       {runs.isSuccess && runs.data.items.length === 0 && <p className="empty">Nothing yet: rules act on new messages and updates.</p>}
       <ul className="runs-list">
-        {(runs.data?.items ?? []).map((r, i) => (
+        {(runs.data?.items ?? []).slice(0, all ? undefined : runsShown).map((r, i) => (
           <li key={`${r.conversationId}-${r.at}-${i}`}>
-            <span className="run-what"><strong>{ruleName(r.ruleId)}</strong>: {describeAction(r.action, names)}</span>
+            <span className="run-what"><strong>{ruleName(r.ruleId)}</strong>: {describeAction(r.action, names)} <span className="muted">on {r.event}</span></span>
             <Chip tone={r.outcome === 'applied' || r.outcome === 'ok' ? 'pos' : 'warn'}>{r.outcome}</Chip>
             <Link to={`/conversations/${encodeURIComponent(r.conversationId)}`}>conversation</Link>
             <span className="muted">{ago(r.at, now)}</span>
           </li>
         ))}
       </ul>
+      {!all && (runs.data?.items.length ?? 0) > runsShown && (
+        <button type="button" className="more" onClick={() => setAll(true)}>Show all {runs.data!.items.length} recent actions</button>
+      )}
     </section>
   )
 }
