@@ -113,6 +113,18 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     expect(await form.getByLabel('Body').getAttribute('aria-invalid')).toBe('true')
     const titles = (await apiCall<{ items: { title: string }[] }>('GET', '/api/v1/canned-responses?workspace=demo')).json.items.map((c) => c.title)
     expect(titles).not.toContain('E2E broken')
+
+    // "only these channels" with none ticked: said at the channels
+    await form.getByLabel('Body').fill('Hello {{customer.firstName | there}}')
+    await form.getByLabel('Only these:').check()
+    await form.getByLabel('X', { exact: true }).uncheck()
+    await form.getByRole('button', { name: 'Create canned response' }).click()
+    await form.locator('fieldset', { hasText: 'Channels' }).locator('[role="alert"]', { hasText: 'Tick at least one channel' }).waitFor()
+    expect(await form.locator('[data-field-error="body"]').count(), 'the body error is gone').toBe(0)
+    await form.getByLabel('Any channel').check()
+    await form.getByLabel('Body').fill('Hello {{customer.nam}}, see {{oops')
+    await form.getByRole('button', { name: 'Create canned response' }).click()
+    await error.waitFor()
     await page.evaluate(() => window.scrollTo(0, 0))
     await page.screenshot({ path: join(shots, 'settings-canned.png'), fullPage: true })
   })

@@ -6,6 +6,7 @@ import { api } from '../../api/endpoints.ts'
 import { listeningTags, type ListeningRule, type ListeningTag } from '../../api/types.ts'
 import { Chip } from '../../components/Chip.tsx'
 import { useNotice } from '../../components/Notice.tsx'
+import { Link } from '../../router.tsx'
 import { useApi } from '../auth/session.tsx'
 
 const validateDelayMs = 300
@@ -128,6 +129,7 @@ export function ListeningPage() {
   return (
     <main className="page listening" aria-labelledby="listening-title">
       <div className="page-head">
+        <nav aria-label="Breadcrumb" className="crumbs"><Link to="/settings">Settings</Link> <span aria-hidden="true">›</span></nav>
         <h1 id="listening-title">Listening rules</h1>
         <p className="muted summary">Posts from open sources enter the inbox only when an enabled rule matches them.</p>
       </div>

@@ -19,7 +19,7 @@ import { cannedVariables, previewLimits, renderPreview, sampleValues } from './t
 const emptyDraft: CannedInput = { title: '', body: '', language: 'en', channels: null, intents: [] }
 
 /** A refusal split by the field it is about. */
-interface FieldErrors { title?: string; language?: string; body?: TemplateProblem[]; form?: string }
+interface FieldErrors { title?: string; language?: string; channels?: string; body?: TemplateProblem[]; form?: string }
 
 function errorsOf(e: unknown): FieldErrors {
   if (e instanceof ApiError && e.code === 'INVALID_TEMPLATE') {
@@ -30,6 +30,7 @@ function errorsOf(e: unknown): FieldErrors {
   if (e instanceof ApiError && e.code === 'VALIDATION') {
     if (/\/language\b/.test(e.message)) return { language: `${e.message} (a BCP 47 tag such as en, fr or pt-BR)` }
     if (/\/title\b/.test(e.message)) return { title: e.message }
+    if (/\/channels\b/.test(e.message)) return { channels: 'Tick at least one channel, or choose "Any channel".' }
     if (/\/body\b/.test(e.message)) return { body: [{ kind: 'invalid', detail: e.message }] }
   }
   return { form: settingsProblem(e) }
@@ -125,6 +126,7 @@ function CannedForm({ editing, onDone }: { editing: CannedResponse | null; onDon
             ))}
           </div>
         )}
+        {errors.channels !== undefined && <p role="alert" className="error-text field-error">{errors.channels}</p>}
       </fieldset>
       <fieldset className="choices">
         <legend>Intents <span className="hint">(none ticked: any intent)</span></legend>
