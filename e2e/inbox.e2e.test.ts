@@ -129,6 +129,7 @@ describe.skipIf(!hasChromium)('agent app in Chromium', () => {
   })
 
   it('points at the position of an invalid listening rule', async () => {
+    await page.getByRole('link', { name: 'Settings', exact: true }).click()
     await page.getByRole('link', { name: 'Listening rules' }).click()
     await page.waitForURL('**/settings/listening')
     await page.locator('ul.rules li.rule').first().waitFor()

@@ -109,6 +109,7 @@ describe.skipIf(!hasChromium)('supervisor app in Chromium', () => {
   })
 
   it('connects a webhook account through the form and lists it with its webhook URL, secret never shown', async () => {
+    await page.getByRole('link', { name: 'Settings', exact: true }).click()
     await page.getByRole('link', { name: 'Channels' }).click()
     await page.waitForURL('**/settings/channels')
     const channels = (await apiGet<{ items: { name: string; settings: string[]; secrets: string[] }[] }>('/api/v1/channels')).json.items

@@ -9,6 +9,10 @@ import { useLiveStream, type LiveState } from './features/inbox/live-stream.ts'
 import { ListeningPage } from './features/listening/ListeningPage.tsx'
 import { ApprovalsPage } from './features/approvals/ApprovalsPage.tsx'
 import { ChannelsPage } from './features/channels/ChannelsPage.tsx'
+import { SettingsIndex } from './features/settings/SettingsIndex.tsx'
+import { CannedPage } from './features/settings/CannedPage.tsx'
+import { AutomationsPage } from './features/settings/AutomationsPage.tsx'
+import { RoutingPage } from './features/settings/RoutingPage.tsx'
 import { SignIn } from './features/auth/SignIn.tsx'
 import { pickWorkspace, WorkspaceSwitcher } from './features/auth/WorkspaceSwitcher.tsx'
 import { useSession } from './features/auth/session.tsx'
@@ -18,6 +22,8 @@ import { MentionsLink } from './features/inbox/InboxViews.tsx'
 
 // The wallboard brings its chart library (uPlot): loaded when a supervisor opens it, not with the inbox.
 const WallboardPage = lazy(() => import('./features/wallboard/WallboardPage.tsx').then((m) => ({ default: m.WallboardPage })))
+
+const settingsRoutes: ReadonlySet<string> = new Set(['settings', 'listening', 'channels', 'canned', 'automations', 'routing'])
 
 const liveLabels: Record<LiveState, string> = { live: 'Live', connecting: 'Connecting…', offline: 'Offline, reconnecting…' }
 
@@ -36,8 +42,7 @@ function Screen({ workspace }: { workspace: string }) {
           <MentionsLink current={path === '/inbox/mentions'} />
           <Link to="/supervisor" aria-current={route.name === 'supervisor' ? 'page' : undefined}>Wallboard</Link>
           <Link to="/supervisor/approvals" aria-current={route.name === 'approvals' ? 'page' : undefined}>Approvals</Link>
-          <Link to="/settings/listening" aria-current={route.name === 'listening' ? 'page' : undefined}>Listening rules</Link>
-          <Link to="/settings/channels" aria-current={route.name === 'channels' ? 'page' : undefined}>Channels</Link>
+          <Link to="/settings" aria-current={route.name === 'settings' ? 'page' : settingsRoutes.has(route.name) ? 'location' : undefined}>Settings</Link>
         </nav>
         <span className="grow" />
         <WorkspacesControl />
@@ -54,6 +59,10 @@ function Screen({ workspace }: { workspace: string }) {
         {route.name === 'listening' && <ListeningPage />}
         {route.name === 'channels' && <ChannelsPage />}
         {route.name === 'approvals' && <ApprovalsPage />}
+        {route.name === 'settings' && <SettingsIndex />}
+        {route.name === 'canned' && <CannedPage />}
+        {route.name === 'automations' && <AutomationsPage />}
+        {route.name === 'routing' && <RoutingPage />}
         {route.name === 'supervisor' && (
           <Suspense fallback={<main className="page"><p className="muted">Loading…</p></main>}>
             <WallboardPage workspace={workspace} />

@@ -26,6 +26,10 @@ export type Route =
   | { name: 'conversation'; id: string }
   | { name: 'listening' }
   | { name: 'channels' }
+  | { name: 'settings' }
+  | { name: 'canned' }
+  | { name: 'automations' }
+  | { name: 'routing' }
   | { name: 'supervisor' }
   | { name: 'approvals' }
   | { name: 'not-found' }
@@ -34,8 +38,9 @@ export function matchRoute(path: string): Route {
   if (path === '/' || path === '/inbox' || path.startsWith('/inbox/')) return { name: 'inbox' }
   const conv = /^\/conversations\/([^/]+)\/?$/.exec(path)
   if (conv?.[1] !== undefined) return { name: 'conversation', id: decodeURIComponent(conv[1]) }
-  if (path === '/settings' || path === '/settings/' || path === '/settings/listening') return { name: 'listening' }
-  if (path === '/settings/channels' || path === '/settings/channels/') return { name: 'channels' }
+  if (path === '/settings' || path === '/settings/') return { name: 'settings' }
+  const setting = /^\/settings\/(listening|channels|canned|automations|routing)\/?$/.exec(path)?.[1]
+  if (setting === 'listening' || setting === 'channels' || setting === 'canned' || setting === 'automations' || setting === 'routing') return { name: setting }
   if (path === '/supervisor' || path === '/supervisor/') return { name: 'supervisor' }
   if (path === '/supervisor/approvals' || path === '/supervisor/approvals/') return { name: 'approvals' }
   return { name: 'not-found' }

@@ -1,6 +1,6 @@
 // Typed calls, one per route the app uses.
 import { request, type ApiContext } from './client.ts'
-import type { Agent, AgentRouting, CannedSuggestion, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Contact, Conversation, ConversationDetail, HeldReply, InboxFilter, Intent, ListeningRule, ListeningTag, NewChannelAccount, Note, Presence, Reply, RulePreview, Sentiment, Status, UnseenMentions, Wallboard, Workspace } from './types.ts'
+import type { Agent, AgentRouting, AgentRoutingChange, Automation, AutomationDraft, AutomationRun, CannedInput, CannedResponse, CannedSuggestion, ChannelAccount, ChannelAccountChange, ChannelInfo, ConnectionTest, Contact, Conversation, ConversationDetail, DryRunResult, HeldReply, InboxFilter, Intent, ListeningRule, ListeningTag, NewChannelAccount, Note, Presence, Reply, RoutingQueue, RoutingQueueChange, RulePreview, Sentiment, SlaPolicyView, Status, UnseenMentions, Wallboard, Workspace } from './types.ts'
 
 const id = encodeURIComponent
 
@@ -59,6 +59,22 @@ export const api = {
   split: (c: ApiContext, conversationId: string, messageIds: string[], version: number) =>
     request<{ source: Conversation; created: Conversation }>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/split`, { messageIds, version }),
   contact: (c: ApiContext, contactId: string) => request<Contact>(c, 'GET', `/api/v1/contacts/${id(contactId)}`),
+  cannedResponses: (c: ApiContext) => request<{ items: CannedResponse[] }>(c, 'GET', '/api/v1/canned-responses'),
+  createCanned: (c: ApiContext, input: CannedInput) => request<CannedResponse>(c, 'POST', '/api/v1/canned-responses', input),
+  updateCanned: (c: ApiContext, cannedId: string, change: Partial<CannedInput>) => request<CannedResponse>(c, 'PATCH', `/api/v1/canned-responses/${id(cannedId)}`, change),
+  deleteCanned: (c: ApiContext, cannedId: string) => request<void>(c, 'DELETE', `/api/v1/canned-responses/${id(cannedId)}`),
+  automations: (c: ApiContext) => request<{ items: Automation[] }>(c, 'GET', '/api/v1/automations'),
+  createAutomation: (c: ApiContext, draft: AutomationDraft) => request<Automation>(c, 'POST', '/api/v1/automations', draft),
+  updateAutomation: (c: ApiContext, ruleId: string, change: { enabled?: boolean; position?: number }) =>
+    request<Automation>(c, 'PATCH', `/api/v1/automations/${id(ruleId)}`, change),
+  deleteAutomation: (c: ApiContext, ruleId: string) => request<void>(c, 'DELETE', `/api/v1/automations/${id(ruleId)}`),
+  dryRun: (c: ApiContext, rules: AutomationDraft[], limit: number) => request<DryRunResult>(c, 'POST', '/api/v1/automations/dry-run', { rules, limit }),
+  automationRuns: (c: ApiContext, ruleId: string | null) =>
+    request<{ items: AutomationRun[] }>(c, 'GET', `/api/v1/automations/runs?limit=50${ruleId === null ? '' : `&ruleId=${id(ruleId)}`}`),
+  routingQueues: (c: ApiContext) => request<{ items: RoutingQueue[] }>(c, 'GET', '/api/v1/routing/queues'),
+  updateQueue: (c: ApiContext, queueId: string, change: RoutingQueueChange) => request<RoutingQueue>(c, 'PATCH', `/api/v1/queues/${id(queueId)}`, change),
+  updateAgent: (c: ApiContext, agentId: string, change: AgentRoutingChange) => request<AgentRouting>(c, 'PATCH', `/api/v1/agents/${id(agentId)}`, change),
+  slaPolicies: (c: ApiContext) => request<{ items: SlaPolicyView[] }>(c, 'GET', '/api/v1/sla-policies'),
   wallboard: (c: ApiContext) => request<Wallboard>(c, 'GET', `/api/v1/wallboard${c.workspace === null ? '' : `?workspace=${id(c.workspace)}`}`),
 }
 

@@ -79,12 +79,18 @@ export interface SessionInfo {
 }
 export interface Agent { id: string; name: string; email: string | null }
 export type Presence = 'online' | 'away' | 'offline' | 'break'
+export interface Capacity { public: number; private: number; email: number }
 export interface AgentRouting extends Agent {
   presence: Presence
-  capacity: { public: number; private: number; email: number }
-  queueIds: string[] | null
+  capacity: Capacity
   load: { conversationId: string; kind: string; units: number }[]
+  skills: { name: string; level: number }[]
+  languages: string[]
+  workingHours: unknown
+  queueIds: string[] | null
 }
+/** PATCH /agents/:id */
+export interface AgentRoutingChange { skills?: { name: string; level: number }[]; languages?: string[]; capacity?: Capacity; presence?: Presence }
 
 export const listeningTags = ['brand', 'competitor', 'product', 'campaign'] as const
 export type ListeningTag = (typeof listeningTags)[number]
@@ -137,6 +143,50 @@ export interface Contact {
 export interface InboxFilter { tag?: string; mentions?: 'me'; unseen?: boolean }
 
 export interface CannedResponse { id: string; title: string; body: string; language: string; channels: string[] | null; intents: string[] }
+export interface CannedInput { title: string; body: string; language: string; channels: string[] | null; intents: string[] }
+/** 400 INVALID_TEMPLATE details. */
+export interface TemplateProblem { kind: string; detail: string }
+
+// Automations (src/workflow/automation.ts) and the condition language they share with queues (src/routing/conditions.ts).
+export type ConditionOp = 'eq' | 'neq' | 'in' | 'nin' | 'gte' | 'lte' | 'contains'
+export type ConditionValue = string | number | boolean | string[] | number[]
+export interface FieldCondition { field: string; op: ConditionOp; value: ConditionValue }
+export type Condition = FieldCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition }
+export const automationEvents = ['message.created', 'conversation.updated'] as const
+export type AutomationEvent = (typeof automationEvents)[number]
+export type AutomationAction =
+  | { type: 'set_queue'; queueId: string }
+  | { type: 'add_tag'; tag: string }
+  | { type: 'set_status'; status: Status }
+  | { type: 'set_priority_override'; score: number }
+  | { type: 'hide' }
+  | { type: 'assign'; agentId: string }
+export interface AutomationDraft { name: string; enabled?: boolean; when: AutomationEvent; if: Condition | null; then: AutomationAction[]; stop: boolean; position?: number }
+export interface Automation {
+  id: string; position: number; name: string; enabled: boolean; when: string; if: unknown; then: unknown[]; stop: boolean
+  /** Set when the stored rule no longer validates (it is skipped). */
+  problem: string | null
+  createdAt: string; updatedAt: string
+}
+export interface DryRunRow { ruleId: string; name: string; matched: number; wouldFire: number; total: number; examples: string[] }
+export interface DryRunResult { total: number; items: DryRunRow[] }
+export interface AutomationRun { ruleId: string | null; conversationId: string; event: string; action: unknown; outcome: string; at: string }
+
+// Routing (src/api/routes/routing.ts)
+export interface RoutingQueue {
+  id: string; name: string; isDefault: boolean; conditions: unknown; languages: string[]
+  requiredSkills: { name: string; levelMin: number }[]; priority: number; position: number
+  overflow: { afterSeconds: number; toQueueId: string } | null; slaPolicyId: string | null
+}
+export interface RoutingQueueChange { name?: string; position?: number; languages?: string[]; slaPolicyId?: string | null }
+export const priorityBands = ['urgent', 'high', 'normal', 'low'] as const
+export type PriorityBand = (typeof priorityBands)[number]
+export interface SlaTargets { firstResponseMinutes: number | null; nextResponseMinutes: number | null; resolutionMinutes: number | null }
+export interface SlaPolicyView {
+  id: string; name: string
+  policy: { calendar?: unknown; targets?: Partial<Record<PriorityBand, SlaTargets>>; warningPercent?: number; bandsMin?: Record<string, number> }
+  createdAt: string; updatedAt: string
+}
 export interface CannedSuggestion {
   canned: CannedResponse; score: number; reasons: string[]
   /** Rendered for this conversation; null when it cannot be sent as is. */

@@ -7,6 +7,7 @@ import { api } from '../../api/endpoints.ts'
 import type { ChannelAccount, ChannelInfo, ConnectionTest } from '../../api/types.ts'
 import { Chip } from '../../components/Chip.tsx'
 import { useNotice } from '../../components/Notice.tsx'
+import { Link } from '../../router.tsx'
 import { useApi } from '../auth/session.tsx'
 import { fieldLabel, filled, problemText, settingsChange } from './fields.ts'
 
@@ -278,6 +279,7 @@ export function ChannelsPage() {
   return (
     <main className="page channels" aria-labelledby="channels-title">
       <div className="page-head">
+        <nav aria-label="Breadcrumb" className="crumbs"><Link to="/settings">Settings</Link> <span aria-hidden="true">›</span></nav>
         <h1 id="channels-title">Channels</h1>
         <p className="muted summary">The accounts this workspace listens and answers through. Changes need an admin token.</p>
       </div>

@@ -143,6 +143,7 @@ export function ListeningPage() {
   return (
     <main className="page listening" aria-labelledby="listening-title">
       <div className="page-head">
+        <nav aria-label="Breadcrumb" className="crumbs"><Link to="/settings">Settings</Link> <span aria-hidden="true">›</span></nav>
         <h1 id="listening-title">Listening rules</h1>
         <p className="muted summary">Posts from open sources enter the inbox only when an enabled rule matches them.</p>
       </div>
