@@ -80,6 +80,7 @@ export const MessageSchema = Type.Object({
   receivedAt: Type.String(),
   editedAt: Nullable(Type.String()),
   deletedAt: Nullable(Type.String()),
+  media: Type.Array(Type.Object({ kind: Type.String({ description: 'image, video, audio, link or file' }), url: Type.String(), alt: Nullable(Type.String()) }), { description: 'images, video and link cards as links (never fetched by Earshot)' }),
 })
 
 export const WorkspaceSchema = Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String(), createdAt: Type.String() })

@@ -40,6 +40,7 @@ function messageProblems(m: NormalizedMessage): string[] {
   check(m.threadExternalId === null || (typeof m.threadExternalId === 'string' && m.threadExternalId !== ''), 'thread')
   check(m.url === null || /^https?:\/\//.test(m.url), 'url')
   check(m.engagement === null || Object.values(m.engagement).every((n) => Number.isSafeInteger(n) && n >= 0), 'engagement')
+  check(m.media === undefined || (Array.isArray(m.media) && m.media.length <= 10 && m.media.every((x) => /^https?:\/\//.test(x.url))), 'media')
   return problems
 }
 

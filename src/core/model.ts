@@ -1,4 +1,5 @@
 // The canonical model shared by every stage. Pure types and tiny constructors; no I/O.
+import type { MediaLink } from './media.ts'
 
 export const channelNames = [
   'x-twitter', 'facebook', 'instagram', 'mastodon', 'bluesky', 'reddit', 'rss-atom', 'google-reviews', 'email', 'webchat', 'webhook',
@@ -56,6 +57,8 @@ export interface NormalizedMessage {
   threadExternalId: string | null
   url: string | null
   engagement: Engagement | null
+  /** Images, video and links the message carries (src/core/media.ts); absent: none known. */
+  media?: MediaLink[]
   /** The platform's raw object for this message (kept with the message, the inbound log keeps the whole line). */
   raw: unknown
 }

@@ -70,6 +70,7 @@ describe('parseJetstreamEvent: own payloads', () => {
       threadExternalId: null,
       url: `https://bsky.app/profile/${did}/post/3ktestpost2a2`,
       engagement: null,
+      media: [],
       raw: JSON.parse(postEvent({
         $type: 'app.bsky.feed.post', text: 'My order #123 never arrived', langs: ['en'], createdAt: '2024-08-30T10:00:00.000Z',
       })),
@@ -287,5 +288,27 @@ describe('parseJetstreamEvent: properties', () => {
       expect(parseResultProblems(result)).toEqual([])
       if (result.ok) for (const m of result.messages) expect(m.externalId).toMatch(/^at:\/\/did:/)
     }), { numRuns: 1000 })
+  })
+})
+
+describe('parseJetstreamEvent: media', () => {
+  const cid = 'bafkreibj4pupm3ddnlbzt4xnkl2ed3vvbpvjifpmzquay6rhj7jcfbclbq'
+  const image = (alt: string, link = cid) => ({ alt, image: { $type: 'blob', ref: { $link: link }, mimeType: 'image/jpeg', size: 120_000 } })
+
+  it('turns image embeds into CDN links with their alt text', () => {
+    const m = onlyMessage(parse(postEvent({ text: 'look at my bag', createdAt: '2024-09-01T10:00:00Z', embed: { $type: 'app.bsky.embed.images', images: [image('torn suitcase'), image('', 'not a cid!')] } })))
+    expect(m.media).toEqual([{ kind: 'image', url: `https://cdn.bsky.app/img/feed_fullsize/plain/${did}/${cid}@jpeg`, alt: 'torn suitcase' }])
+  })
+
+  it('reads an external link card, and the media beside a quoted post', () => {
+    const external = onlyMessage(parse(postEvent({ text: 'read this', createdAt: '2024-09-01T10:00:00Z', embed: { $type: 'app.bsky.embed.external', external: { uri: 'https://news.example/delays', title: 'Delays again', description: '' } } })))
+    expect(external.media).toEqual([{ kind: 'link', url: 'https://news.example/delays', alt: 'Delays again' }])
+    const quoted = onlyMessage(parse(postEvent({ text: 'same here', createdAt: '2024-09-01T10:00:00Z', embed: { $type: 'app.bsky.embed.recordWithMedia', record: { record: { uri: rootUri, cid: 'bafyreitest' } }, media: { $type: 'app.bsky.embed.images', images: [image('queue at the desk')] } } })))
+    expect(quoted.media?.map((x) => x.alt)).toEqual(['queue at the desk'])
+  })
+
+  it('keeps no link that is not http(s)', () => {
+    const m = onlyMessage(parse(postEvent({ text: 'x', createdAt: '2024-09-01T10:00:00Z', embed: { $type: 'app.bsky.embed.external', external: { uri: 'javascript:alert(1)', title: 't' } } })))
+    expect(m.media).toEqual([])
   })
 })

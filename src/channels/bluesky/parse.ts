@@ -2,8 +2,9 @@
 // every other event (likes, reposts, follows, profile, identity, account …) is counted as skipped.
 import type { Author, NormalizedMessage, ParseResult } from '../../core/model.ts'
 import type { RawEvent } from '../types.ts'
+import { mediaLinks, type MediaKind, type MediaLink } from '../../core/media.ts'
 import {
-  at, capText, dateFromIso, dateFromMs, decodeJson, idAt, isRecord, numberAt, park, recordAt, stringAt, stringsAt,
+  arrayAt, at, capText, dateFromIso, dateFromMs, decodeJson, idAt, isRecord, numberAt, park, recordAt, stringAt, stringsAt,
   type JsonRecord,
 } from '../wire.ts'
 
@@ -64,6 +65,7 @@ function parsePostCommit(event: JsonRecord, commit: JsonRecord, did: string, tim
     threadExternalId: replyUri(record, 'root'),
     url: `https://bsky.app/profile/${did}/post/${rkey}`,
     engagement: null,
+    media: blueskyMedia(record, did),
     raw: event,
   }
   return { ok: true, messages: [message], skipped: 0 }
@@ -97,4 +99,46 @@ function replyUri(record: JsonRecord, key: 'parent' | 'root'): string | null {
   const ref = reply === null ? null : recordAt(reply, key)
   const uri = ref === null ? null : stringAt(ref, 'uri')
   return uri !== null && uri.startsWith('at://') ? uri : null
+}
+
+const cidPattern = /^[a-z2-7]{10,120}$/
+
+/** A blob's CID (`{ref: {$link}}`), when it looks like one: it goes into a CDN URL. */
+function blobCid(blob: JsonRecord | null): string | null {
+  const ref = blob === null ? null : recordAt(blob, 'ref')
+  const cid = ref === null ? null : stringAt(ref, '$link')
+  return cid !== null && cidPattern.test(cid) ? cid : null
+}
+
+/**
+ * The post's embed as links: images (Bluesky's CDN serves a blob at
+ * cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg), a video's playlist, an external link card;
+ * `recordWithMedia` carries one of those beside a quoted post.
+ */
+function blueskyMedia(record: JsonRecord, did: string): MediaLink[] {
+  const embed = recordAt(record, 'embed')
+  if (embed === null) return []
+  const type = stringAt(embed, '$type')
+  const inner = type === 'app.bsky.embed.recordWithMedia' ? recordAt(embed, 'media') : embed
+  if (inner === null) return []
+  const candidates: { kind: MediaKind; url: unknown; alt?: unknown }[] = []
+  switch (stringAt(inner, '$type')) {
+    case 'app.bsky.embed.images':
+      for (const image of arrayAt(inner, 'images').filter(isRecord)) {
+        const cid = blobCid(recordAt(image, 'image'))
+        if (cid !== null) candidates.push({ kind: 'image', url: `https://cdn.bsky.app/img/feed_fullsize/plain/${did}/${cid}@jpeg`, alt: stringAt(image, 'alt') })
+      }
+      break
+    case 'app.bsky.embed.video': {
+      const cid = blobCid(recordAt(inner, 'video'))
+      if (cid !== null) candidates.push({ kind: 'video', url: `https://video.bsky.app/watch/${encodeURIComponent(did)}/${cid}/playlist.m3u8`, alt: stringAt(inner, 'alt') })
+      break
+    }
+    case 'app.bsky.embed.external': {
+      const external = recordAt(inner, 'external')
+      if (external !== null) candidates.push({ kind: 'link', url: stringAt(external, 'uri'), alt: stringAt(external, 'title') })
+      break
+    }
+  }
+  return mediaLinks(candidates)
 }

@@ -50,6 +50,7 @@ describe('parseMastodonPayload: own payloads', () => {
       threadExternalId: null,
       url: 'https://other.example/@alice/112000000000000010',
       engagement: { likes: 3, reposts: 2, replies: 1, quotes: 0 },
+      media: [],
       raw: {
         id: '112000000000000010',
         uri: 'https://other.example/users/alice/statuses/112000000000000010',
@@ -342,5 +343,24 @@ describe('parseMastodonPayload: properties', () => {
       const forms = [JSON.stringify(statusEntity(id)), JSON.stringify(mentionNotification('5', statusEntity(id))), wsEvent('update', statusEntity(id)), sseBlock('update', JSON.stringify(statusEntity(id)))]
       expect(new Set(forms.map((body) => onlyMessage(parse(body)).externalId))).toEqual(new Set([id]))
     }), { numRuns: 100 })
+  })
+})
+
+describe('parseMastodonPayload: media', () => {
+  it('reads media attachments (url, else remote_url) with descriptions, and the link card', () => {
+    const body = JSON.stringify(statusEntity('112000000000000077', {
+      media_attachments: [
+        { id: '1', type: 'image', url: 'https://files.example.social/media/bag.png', remote_url: null, description: 'broken handle' },
+        { id: '2', type: 'gifv', url: null, remote_url: 'https://other.example/clip.mp4', description: null },
+        { id: '3', type: 'unknown', url: 'ftp://nope.example/x' },
+      ],
+      card: { url: 'https://status.example/outage', title: 'Outage report' },
+    }))
+    const m = onlyMessage(parse(body))
+    expect(m.media).toEqual([
+      { kind: 'image', url: 'https://files.example.social/media/bag.png', alt: 'broken handle' },
+      { kind: 'video', url: 'https://other.example/clip.mp4', alt: null },
+      { kind: 'link', url: 'https://status.example/outage', alt: 'Outage report' },
+    ])
   })
 })

@@ -14,6 +14,7 @@
 // `for_acct` (Earshot's own key, like X's `for_user_id`) to WebSocket-form events.
 import type { Author, NormalizedMessage, ParseResult } from '../../core/model.ts'
 import type { RawEvent } from '../types.ts'
+import { mediaLinks, type MediaKind, type MediaLink } from '../../core/media.ts'
 import {
   arrayAt, at, capText, countAt, dateFromIso, decodeJson, engagementOf, idAt, isRecord, park, recordAt, stringAt,
   type JsonRecord,
@@ -198,6 +199,7 @@ function status(value: JsonRecord, op: 'update' | null, forAcct: string | null, 
     threadExternalId: null,
     url,
     engagement: engagementOf(countAt(value, 'favourites_count'), countAt(value, 'reblogs_count'), countAt(value, 'replies_count'), countAt(value, 'quotes_count')),
+    media: mastodonMedia(value),
     raw,
   }
   return one(message)
@@ -255,4 +257,18 @@ function one(message: NormalizedMessage): ItemResult {
 
 function invalid(detail: string): ItemResult {
   return { kind: 'invalid', reason: 'INVALID_SHAPE', detail }
+}
+
+const mastodonMediaKinds: Record<string, MediaKind> = { image: 'image', gifv: 'video', video: 'video', audio: 'audio' }
+
+/** `media_attachments` (url, else remote_url; description as alt) and a link preview `card`. */
+function mastodonMedia(status: JsonRecord): MediaLink[] {
+  const attachments = arrayAt(status, 'media_attachments').filter(isRecord).map((a) => ({
+    kind: mastodonMediaKinds[stringAt(a, 'type') ?? ''] ?? 'file',
+    url: stringAt(a, 'url') ?? stringAt(a, 'remote_url'),
+    alt: stringAt(a, 'description'),
+  }))
+  const card = recordAt(status, 'card')
+  const link = card === null ? [] : [{ kind: 'link' as const, url: stringAt(card, 'url'), alt: stringAt(card, 'title') }]
+  return mediaLinks([...attachments, ...link])
 }

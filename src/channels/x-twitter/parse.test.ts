@@ -58,6 +58,7 @@ describe('parseXPayload: v2 own payloads', () => {
       threadExternalId: '1800000000000000001',
       url: 'https://x.com/grumpy_cust/status/1800000000000000100',
       engagement: { likes: 3, reposts: 1, replies: 2, quotes: 4 },
+      media: [],
       raw: replyTweet,
     })
   })
@@ -467,5 +468,26 @@ describe('parseXPayload: properties', () => {
       expect(parseResultProblems(result)).toEqual([])
       if (result.ok) for (const m of result.messages) expect(m.externalId).toMatch(/^\d{1,20}$/)
     }), { numRuns: 1000 })
+  })
+})
+
+describe('parseXPayload: media', () => {
+  it('resolves attachments.media_keys in includes.media: a photo url, a video preview, alt text', () => {
+    const tweet = { ...replyTweet, id: '1800000000000000777', attachments: { media_keys: ['3_1', '7_2', '3_missing'] } }
+    const body = JSON.stringify({
+      data: tweet,
+      includes: {
+        users: [customer],
+        media: [
+          { media_key: '3_1', type: 'photo', url: 'https://pbs.twimg.com/media/bag.jpg', alt_text: 'a crushed suitcase' },
+          { media_key: '7_2', type: 'video', preview_image_url: 'https://pbs.twimg.com/ext_tw_video_thumb/1/pu/img/x.jpg' },
+        ],
+      },
+    })
+    const m = onlyMessage(parse(body))
+    expect(m.media).toEqual([
+      { kind: 'image', url: 'https://pbs.twimg.com/media/bag.jpg', alt: 'a crushed suitcase' },
+      { kind: 'video', url: 'https://pbs.twimg.com/ext_tw_video_thumb/1/pu/img/x.jpg', alt: null },
+    ])
   })
 })

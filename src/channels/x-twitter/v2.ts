@@ -1,6 +1,7 @@
 // X API v2 bodies: filtered-stream lines and lookup/search/mentions/DM-event pages,
 // `{ data: Tweet | Tweet[] | DmEvent[], includes: { users, tweets }, matching_rules?, errors?, meta? }`.
 import type { Author, Engagement, NormalizedMessage, ParseResult } from '../../core/model.ts'
+import { mediaLinks, type MediaKind, type MediaLink } from '../../core/media.ts'
 import {
   arrayAt, capText, countAt, dateFromIso, engagementOf, isRecord, park, recordAt, stringAt, stringsAt,
   type JsonRecord,
@@ -16,6 +17,8 @@ const dmConversationPattern = /^\d{1,20}(?:-\d{1,20})?$/
 interface Includes {
   users: ReadonlyMap<string, JsonRecord>
   tweets: ReadonlyMap<string, JsonRecord>
+  /** includes.media by media_key */
+  media: ReadonlyMap<string, JsonRecord>
 }
 
 type ItemResult = NormalizedMessage | 'skip'
@@ -47,7 +50,30 @@ function includesOf(body: JsonRecord): Includes {
   return {
     users: indexById(includes === null ? [] : arrayAt(includes, 'users')),
     tweets: indexById(includes === null ? [] : arrayAt(includes, 'tweets')),
+    media: indexByMediaKey(includes === null ? [] : arrayAt(includes, 'media')),
   }
+}
+
+function indexByMediaKey(items: readonly unknown[]): ReadonlyMap<string, JsonRecord> {
+  const byKey = new Map<string, JsonRecord>()
+  for (const item of items.slice(0, pageItemsMax)) {
+    const key = isRecord(item) ? stringAt(item, 'media_key') : null
+    if (isRecord(item) && key !== null && key.length <= 100) byKey.set(key, item)
+  }
+  return byKey
+}
+
+const xMediaKinds: Record<string, MediaKind> = { photo: 'image', video: 'video', animated_gif: 'video' }
+
+/** The tweet's attachments.media_keys resolved in includes.media: a photo's url, a video's preview image. */
+function v2Media(tweet: JsonRecord, includes: Includes): MediaLink[] {
+  const attachments = recordAt(tweet, 'attachments')
+  const keys = attachments === null ? [] : stringsAt(attachments, 'media_keys', 10)
+  return mediaLinks(keys.flatMap((key) => {
+    const m = includes.media.get(key)
+    if (m === undefined) return []
+    return [{ kind: xMediaKinds[stringAt(m, 'type') ?? ''] ?? 'file', url: stringAt(m, 'url') ?? stringAt(m, 'preview_image_url'), alt: stringAt(m, 'alt_text') }]
+  }))
 }
 
 function indexById(items: readonly unknown[]): ReadonlyMap<string, JsonRecord> {
@@ -89,6 +115,7 @@ function v2Tweet(tweet: JsonRecord, includes: Includes): ItemResult {
       : null,
     url: tweetUrl(id, author?.handle ?? null),
     engagement: v2Engagement(tweet),
+    media: v2Media(tweet, includes),
     raw: tweet,
   }
 }

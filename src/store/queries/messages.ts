@@ -1,3 +1,4 @@
+import type { MediaLink } from '../../core/media.ts'
 import type { Author, Engagement, NormalizedMessage, Priority, PriorityReason } from '../../core/model.ts'
 import type { Intent, PiiMatch, RiskFlag, Sentiment, TriageFacts } from '../../core/triage-facts.ts'
 import type { EngagementSnapshot } from '../../core/amplification.ts'
@@ -45,15 +46,16 @@ export function messageQueries(sql: Sql) {
       const { rows } = await sql.query<{ id: string }>(
         `insert into message (workspace_id, conversation_id, channel, external_id, direction, visibility, identity_id, text, langs,
            parent_external_id, thread_external_id, url, engagement, priority, priority_reasons, raw, created_at,
-           lang, lang_confidence, sentiment, sentiment_score, intent, intent_confidence, risk_flags, pii, listening_matches, engagement_history)
+           lang, lang_confidence, sentiment, sentiment_score, intent, intent_confidence, risk_flags, pii, listening_matches, engagement_history, media)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16::jsonb, $17,
-           $18, $19, $20, $21, $22, $23, $24, $25::jsonb, $26, $27::jsonb)
+           $18, $19, $20, $21, $22, $23, $24, $25::jsonb, $26, $27::jsonb, $28::jsonb)
          returning id`,
         [
           m.workspaceId, m.conversationId, msg.channel, msg.externalId, msg.direction, msg.visibility, m.identityId,
           storableText(msg.text), msg.langs.map(storableText), msg.parentExternalId, msg.threadExternalId, msg.url,
           msg.engagement === null ? null : JSON.stringify(msg.engagement), m.priority.score, JSON.stringify(m.priority.reasons),
           storableJson(msg.raw), msg.createdAt, ...triageParams(triage), m.listeningMatches, JSON.stringify(m.engagementHistory),
+          storableJson(msg.media ?? []),
         ],
       )
       return rows[0]!.id
@@ -63,10 +65,12 @@ export function messageQueries(sql: Sql) {
         `update message set text = $2, engagement = coalesce($3::jsonb, engagement), priority = $4, priority_reasons = $5::jsonb,
            raw = $6::jsonb, edited_at = case when $7 then now() else edited_at end,
            lang = $8, lang_confidence = $9, sentiment = $10, sentiment_score = $11, intent = $12, intent_confidence = $13,
-           risk_flags = $14, pii = $15::jsonb, listening_matches = $16, engagement_history = $17::jsonb
+           risk_flags = $14, pii = $15::jsonb, listening_matches = $16, engagement_history = $17::jsonb,
+           media = coalesce($18::jsonb, media)
          where id = $1`,
         [id, storableText(msg.text), msg.engagement === null ? null : JSON.stringify(msg.engagement), priority.score,
-          JSON.stringify(priority.reasons), storableJson(msg.raw), edited, ...triageParams(triage), listeningMatches, JSON.stringify(engagementHistory)],
+          JSON.stringify(priority.reasons), storableJson(msg.raw), edited, ...triageParams(triage), listeningMatches, JSON.stringify(engagementHistory),
+          msg.media === undefined ? null : storableJson(msg.media)],
       )
     },
     /** What the priority score needs about a stored message, for re-scoring after a correction. */
@@ -119,6 +123,7 @@ export interface MessageView {
   receivedAt: string
   editedAt: string | null
   deletedAt: string | null
+  media: MediaLink[]
 }
 
 interface MessageViewRow {
@@ -151,6 +156,7 @@ interface MessageViewRow {
   received_at: Date
   edited_at: Date | null
   deleted_at: Date | null
+  media: MediaLink[]
 }
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString())
@@ -160,7 +166,7 @@ export async function listConversationMessages(sql: Sql, conversationId: string,
     `select m.id, m.channel, m.external_id, m.direction, m.visibility, m.text, m.langs, m.identity_id, i.external_user_id,
        i.handle, i.display_name, i.followers, i.verified, m.parent_external_id, m.url, m.engagement, m.priority,
        m.priority_reasons, m.lang, m.sentiment, m.sentiment_score, m.intent, m.risk_flags, m.pii, m.listening_matches,
-       m.created_at, m.received_at, m.edited_at, m.deleted_at
+       m.created_at, m.received_at, m.edited_at, m.deleted_at, m.media
      from message m left join identity i on i.id = m.identity_id
      where m.conversation_id = $1 order by m.created_at, m.seq limit $2`,
     [conversationId, limit],
@@ -193,5 +199,6 @@ export async function listConversationMessages(sql: Sql, conversationId: string,
     receivedAt: iso(r.received_at)!,
     editedAt: iso(r.edited_at),
     deletedAt: iso(r.deleted_at),
+    media: r.deleted_at === null ? r.media : [],
   }))
 }

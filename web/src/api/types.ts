@@ -68,6 +68,8 @@ export interface Message {
   receivedAt: string
   editedAt: string | null
   deletedAt: string | null
+  /** Images, video and link cards, as links. */
+  media?: { kind: string; url: string; alt: string | null }[]
 }
 
 export interface ConversationDetail extends Conversation { messages: Message[] }

@@ -96,6 +96,13 @@ export function MessageItem({ m, nowMs, fallbackAuthor, parent }: { m: Message; 
       </div>
       {parent !== undefined && <ParentQuote parent={parent} fallbackAuthor={fallbackAuthor} />}
       <MessageText m={m} shown={shown} />
+      {(m.media?.length ?? 0) > 0 && (
+        <ul className="media-links" aria-label="Media">
+          {m.media!.map((x) => (
+            <li key={x.url}><a href={x.url} target="_blank" rel="noreferrer noopener nofollow">{x.kind}{x.alt !== null ? `: ${x.alt.length > 80 ? `${x.alt.slice(0, 80)}…` : x.alt}` : ''}</a></li>
+          ))}
+        </ul>
+      )}
       <div className="msg-foot">
         {isMasked(m) && (
           <button type="button" className="link-button" aria-pressed={shown} onClick={() => setShown(!shown)}>

@@ -105,6 +105,14 @@ describe('MessageItem', () => {
     expect(screen.getByText('edited')).toBeTruthy()
   })
 
+  it('lists media as links with their alt text, opened in a new tab without a referrer', () => {
+    const withMedia = { ...parent, media: [{ kind: 'image', url: 'https://cdn.example/bag.jpg', alt: 'a torn suitcase' }] } as unknown as Message
+    render(<ol><MessageItem m={{ ...withMedia, direction: 'out', author: null } as Message} nowMs={0} fallbackAuthor={null} /></ol>)
+    const link = screen.getByRole('link', { name: 'image: a torn suitcase' })
+    expect(link.getAttribute('href')).toBe('https://cdn.example/bag.jpg')
+    expect(link.getAttribute('rel')).toContain('noreferrer')
+  })
+
   it('does not repeat personal data from a quoted public post', () => {
     const withPii = { ...parent, text: 'my card is 4111 1111 1111 1111', pii: [{ kind: 'card', start: 11, end: 30 }] } as Message
     const { container } = render(<ol><MessageItem m={reply} nowMs={0} fallbackAuthor={null} parent={withPii} /></ol>)
