@@ -19,6 +19,8 @@ import { createListeningCache, unmatchedOpenPost, type ListeningOutcome } from '
 import { assert } from '../core/assert.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 import type { PriorityWeights } from '../core/priority.ts'
+import { refineAfterCommit, type Refinable } from './llm-refine.ts'
+import type { LlmClient } from '../triage/llm/client.ts'
 
 export interface UnitOutcome {
   inboundId: string
@@ -118,7 +120,13 @@ function count(outcome: UnitOutcome, applied: Applied): void {
   else outcome.skipped++
 }
 
-export function createRunner(store: Store, bus: Bus, log: (line: string) => void = () => undefined): Runner {
+export interface RunnerOptions {
+  /** The optional LLM (EARSHOT_LLM_URL): refines the batch's ambiguous messages after commit. */
+  llm?: LlmClient | null
+}
+
+export function createRunner(store: Store, bus: Bus, log: (line: string) => void = () => undefined, opts: RunnerOptions = {}): Runner {
+  const llm = opts.llm ?? null
   const defaultQueues = new Map<string, string | null>()
   const listeningCache = createListeningCache()
   const router = createRouter(store, bus, log)
@@ -179,6 +187,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       const outcomes: UnitOutcome[] = []
       const events = new Map<string, ConversationEvent>()
       const touched = new Map<string, boolean>()
+      const refinable: Refinable[] = []
       for (const parsed of parsedRows) {
         const outcome = emptyOutcome(parsed.row)
         outcomes.push(outcome)
@@ -197,6 +206,9 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           const applied = await applyMessage(tx, ctx, { msg, triage, listening, openSource })
           if (applied.change === 'unmatched') unmatched++
           count(outcome, applied)
+          if (llm !== null && (applied.change === 'insert' || applied.change === 'update') && msg.direction === 'in') {
+            refinable.push({ workspaceId: ctx.workspaceId, channel: msg.channel, externalId: msg.externalId, text: msg.text, triage })
+          }
           if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore') {
             touched.set(applied.conversationId, (touched.get(applied.conversationId) ?? false) || applied.reopen)
           }
@@ -214,7 +226,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       await tx.assignments.recordMany(assignments)
       await refreshConversations(tx, touched)
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
-      return { outcomes, events: [...events.values()] }
+      return { outcomes, events: [...events.values()], refinable }
     })
   }
 
@@ -257,6 +269,9 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         const result = await processBatch(slice)
         await publish(result.events)
         await routeAfterCommit(result.events)
+        if (llm !== null && result.refinable.length > 0) {
+          await refineAfterCommit(store, bus, llm, result.refinable, log).catch((error: unknown) => log(`LLM refinement failed: ${String(error)}`))
+        }
         outcomes.push(...result.outcomes)
       } catch (error) {
         if (slice.length === 1) {
