@@ -20,6 +20,7 @@ import { assert } from '../core/assert.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 import type { PriorityWeights } from '../core/priority.ts'
 import { refineAfterCommit, type Refinable } from './llm-refine.ts'
+import { applyConversationContext } from './context-priority.ts'
 import type { LlmClient } from '../triage/llm/client.ts'
 
 export interface UnitOutcome {
@@ -225,6 +226,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       }
       await tx.assignments.recordMany(assignments)
       await refreshConversations(tx, touched)
+      await applyConversationContext(tx, [...touched.keys()], (workspaceId) => weightsOf(tx, workspaceId))
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
       return { outcomes, events: [...events.values()], refinable }
     })
