@@ -107,3 +107,19 @@ export function trainRequestModel(d: RequestData, s: RequestSettings): RequestRe
   model.meta = { ...model.meta, trainedOn: `intents.csv (all, as request) + complaints.csv non-complaints with "?" (weight ${REQUEST_TWEET_QUESTION_WEIGHT}) vs other complaints.csv rows + sentiment_tweets.csv train rows without "?" (every ${REQUEST_TWEET_STRIDE}rd)`, seed: s.seed, epochs: REQUEST_EPOCHS }
   return { model: quantized(model), report, fold: foldQ }
 }
+
+/**
+ * A request model on every Bitext row and the complaints.csv rows whose domain passes `keepDomain`
+ * (for leave-one-domain-out checks of the whole intent combination: scripts/intent-lodo.ts).
+ */
+export function fitRequestModelWithout(d: RequestData, s: RequestSettings, keepDomain: (domain: string) => boolean): LinearModel {
+  const cfg = s.features
+  const kept: RequestData = { ...d, complaints: d.complaints.filter((r) => keepDomain(r.domain ?? '')) }
+  const a = splitData(kept, cfg, false)
+  const b = splitData(kept, cfg, true)
+  const pos = [...a.pos, ...b.pos]
+  const m = fit([...pos, ...a.neg, ...b.neg], s)
+  const valTweets = d.tweets.filter((r) => (r.split === 'validation' || r.split === 'val') && !r.text.includes('?'))
+  m.temperature = calibrateTemperature(m, [...examples(valTweets.map((r) => r.text), 0, cfg), ...pos.filter((_, i) => i % 10 === 0)])
+  return quantized(m)
+}
