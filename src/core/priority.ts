@@ -116,7 +116,7 @@ export function scorePriority(facts: PriorityFacts, weights: PriorityWeights = {
 // arrives, when a correction re-scores, and on every SLA watch pass (the clock moves on its own).
 
 export interface ConversationFacts {
-  /** the oldest customer message nobody answered since (null: nothing waits on us) */
+  /** the oldest customer message nobody answered since, not before Earshot received it (null: nothing waits on us) */
   waitingSince: Date | null
   /** when the (first or next) response is due under the queue's SLA policy; null = no SLA */
   responseDueAt: Date | null

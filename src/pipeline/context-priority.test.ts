@@ -20,6 +20,7 @@ describe('conversation-level priority contributions', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
+    await server.earshot.slaWatch.stop() // the tests move its clock themselves; no periodic pass in between
     call = apiClient(server)
   })
   afterAll(async () => { await server?.close() })
@@ -33,8 +34,12 @@ describe('conversation-level priority contributions', () => {
     const third = await conversationWith('third time asking about my bag')
     const repeat = third.priorityReasons.find((r) => r.code === 'repeat')
     expect(repeat).toEqual({ code: 'repeat', label: '3rd contact this week', points: 6 })
-    const wait = third.priorityReasons.find((r) => r.code === 'slaAge')
-    expect(wait?.label).toMatch(/^waiting 3 h 1\d min$/)
+    // posted 3 h ago but received now: the wait counts from when Earshot had it (as the SLA clocks do)
+    expect(third.priorityReasons.find((r) => r.code === 'slaAge')).toBeUndefined()
+    await server.earshot.slaWatch.tick(new Date(Date.now() + 190 * minuteMs))
+    const waited = await conversationWith('third time asking about my bag')
+    expect(waited.priorityReasons.find((r) => r.code === 'slaAge')?.label).toMatch(/^waiting 3 h 1\d min$/)
+    expect(waited.priority).toBe(Math.max(0, Math.min(100, waited.priorityReasons.reduce((s, r) => s + r.points, 0))))
     expect(third.priority).toBe(Math.max(0, Math.min(100, third.priorityReasons.reduce((s, r) => s + r.points, 0))))
     const first = await conversationWith('my bag did not arrive in Dublin')
     expect(first.priorityReasons.find((r) => r.code === 'repeat')).toBeUndefined() // 3 days ago it was the first
@@ -46,7 +51,7 @@ describe('conversation-level priority contributions', () => {
     await server.earshot.slaWatch.tick(new Date(Date.now() + 10 * 60 * minuteMs))
     const after = (await conversationWith('third time asking about my bag')).priorityReasons.find((r) => r.code === 'slaAge')!
     expect(after.points).toBeGreaterThan(before.points)
-    expect(after.label).toMatch(/^waiting 13 h/)
+    expect(after.label).toMatch(/^waiting 10 h/)
   })
 
   it('a reply ends the wait; weights scale or remove the contributions', async () => {
@@ -60,6 +65,8 @@ describe('conversation-level priority contributions', () => {
     expect(put.status, put.text).toBe(200)
     await new Promise((r) => setTimeout(r, 2_100)) // the runner re-reads weights every 2 s
     await ingest([{ id: 'r4', type: 'message', author: customer, text: 'fourth message about the bag', created_at: at(200), thread_id: 'rita-4' }])
+    await conversationWith('fourth message about the bag')
+    await server.earshot.slaWatch.tick(new Date(Date.now() + 200 * minuteMs))
     const fourth = await conversationWith('fourth message about the bag')
     expect(fourth.priorityReasons.find((r) => r.code === 'repeat')).toBeUndefined()
     const w = fourth.priorityReasons.find((r) => r.code === 'slaAge')!

@@ -2,7 +2,8 @@
 // is unsure about (needsRefinement) are sent to the LLM, a few at a time; an answer that differs from the
 // local one replaces sentiment and intent (unless an agent corrected the message or its text changed),
 // the message is re-scored, audited as `triage.llm`, and its conversation updated. The hot path (parse,
-// triage, store) never waits on the network; errors and bad answers leave the local triage in place.
+// triage, store) never waits on the network; the next batch waits at most refineBatchBudgetMs plus one
+// call's timeout; errors and bad answers leave the local triage in place.
 import { publishConversationUpdated, type Bus } from '../bus/index.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 import type { Store } from '../store/index.ts'
@@ -14,11 +15,16 @@ export interface Refinable { workspaceId: string; channel: string; externalId: s
 /** At most this many messages of one batch go to the LLM (the rest keep the local answer). */
 export const refineBatchMax = 16
 export const refineConcurrency = 2
+/** No new LLM call starts this long after a batch's refinement began (each call also has its own timeout). */
+export const refineBatchBudgetMs = 5_000
 
 export async function refineAfterCommit(store: Store, bus: Bus, llm: LlmClient, items: Refinable[], log: (line: string) => void): Promise<number> {
   const unsure = items.filter((i) => i.text.trim() !== '' && needsRefinement(i.triage)).slice(0, refineBatchMax)
   if (unsure.length === 0) return 0
-  const answers = await mapBounded(unsure, refineConcurrency, async (item) => ({ item, outcome: await llm.classify(item.text) }))
+  const deadline = Date.now() + refineBatchBudgetMs
+  const answers = await mapBounded(unsure, refineConcurrency, async (item) => ({
+    item, outcome: Date.now() < deadline ? await llm.classify(item.text) : { source: 'local' as const, reason: 'budget' as const },
+  }))
   const changes = answers.flatMap(({ item, outcome }) => {
     if (outcome.source === 'local') return []
     const t = triageFromLlm(outcome.triage)

@@ -148,7 +148,11 @@ export interface ConversationContextRow {
   priority: number
   reasons: PriorityReason[]
   overridden: boolean
-  /** the oldest customer message not answered since; null when nothing waits or the status is not new/open */
+  /**
+   * the oldest customer message not answered since, but not before Earshot had the conversation (a backfilled
+   * post from last month has waited for us since it arrived, as the SLA clocks count); null when nothing waits
+   * or the status is not new/open
+   */
   waitingSince: Date | null
   responseDueAt: Date | null
   contactConversationsThisWeek: number
@@ -165,11 +169,11 @@ export function conversationQueries(sql: Sql) {
       const { rows } = await sql.query<{ id: string; workspace_id: string; priority: number; priority_reasons: PriorityReason[]; overridden: boolean;
         waiting_since: Date | null; response_due_at: Date | null; contact_recent: number }>(
         `select c.id, c.workspace_id, c.priority, c.priority_reasons, c.priority_override is not null as overridden,
-           case when c.status in ('new', 'open') then (
+           case when c.status in ('new', 'open') then greatest(c.created_at, (
              select min(m.created_at) from message m
              where m.conversation_id = c.id and m.direction = 'in' and m.deleted_at is null
                and m.created_at > coalesce((select max(o.created_at) from message o where o.conversation_id = c.id and o.direction = 'out'), c.last_agent_reply_at, '-infinity'::timestamptz)
-           ) end as waiting_since,
+           )) end as waiting_since,
            case when c.first_responded_at is null then c.sla_first_response_due_at else c.sla_next_response_due_at end as response_due_at,
            (select count(*)::int from conversation k
               cross join lateral (select coalesce(min(km.created_at), k.created_at) as at from message km where km.conversation_id = k.id) ks
