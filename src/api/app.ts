@@ -23,6 +23,7 @@ import { mergeRoutes } from './routes/merge.ts'
 import { noteRoutes } from './routes/notes.ts'
 import { tagRoutes } from './routes/tags.ts'
 import { correctionRoutes } from './routes/corrections.ts'
+import { draftRoutes } from './routes/drafts.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { listeningRoutes } from './routes/listening.ts'
 import { approvalRoutes } from './routes/approvals.ts'
@@ -72,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   await app.register(cookie)
 
-  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes, secretBox: opts.secretBox, outbox: opts.outbox, sources: opts.sources }
+  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes, secretBox: opts.secretBox, outbox: opts.outbox, sources: opts.sources, llm: opts.llm ?? null }
   await app.register(opsRoutes, deps)
 
   const built = existsSync(join(webDistDir, 'index.html'))
@@ -120,6 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(ingestRoutes, deps)
     await v1.register(listeningRoutes, deps)
     await v1.register(correctionRoutes, deps)
+    await v1.register(draftRoutes, deps)
     await v1.register(settingsRoutes, deps)
     await v1.register(channelAccountRoutes, deps)
     await v1.register(wallboardRoutes, deps)

@@ -2,6 +2,7 @@ import type { SecretBox } from '../accounts/secret-box.ts'
 import type { Bus } from '../bus/index.ts'
 import type { Runner } from '../pipeline/runner.ts'
 import type { Store } from '../store/index.ts'
+import type { LlmClient } from '../triage/llm/client.ts'
 import type { Metrics } from './metrics.ts'
 
 /** What every route plugin gets: the wired parts of a running Earshot. */
@@ -17,4 +18,6 @@ export interface ApiDeps {
   outbox: { kick(): void }
   /** Restarts channel intakes after an account changed. */
   sources: { refresh(): Promise<void> }
+  /** The optional LLM (EARSHOT_LLM_URL): drafts replies for agents; absent = off. */
+  llm?: LlmClient | null
 }

@@ -75,7 +75,7 @@ export function buildCli(): Command {
     })
 
   program.command('train')
-    .description('train the triage models (sentiment, complaint) from ../shared/data and write model files')
+    .description('train the triage models (sentiment, complaint, request) from ../shared/data and write model files')
     .option('-t, --task <task>', 'sentiment, complaint, intent or all', 'all')
     .option('--data-dir <dir>', 'folder with the training CSVs (default ../shared/data)')
     .option('-o, --out <dir>', 'where to write model files (default src/triage/models)')

@@ -36,6 +36,8 @@ export const errorCatalogue = {
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   INTERNAL: { status: 500, message: 'Internal error' },
   UNAVAILABLE: { status: 503, message: 'Service unavailable' },
+  LLM_DISABLED: { status: 503, message: 'No LLM is configured (set EARSHOT_LLM_URL)' },
+  LLM_FAILED: { status: 502, message: 'The LLM gave no usable draft' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 export type ErrorCode = keyof typeof errorCatalogue

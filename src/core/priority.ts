@@ -24,7 +24,7 @@ export interface PriorityFacts {
 export const scoreMax = 100
 
 /** The contributions a workspace can weigh; a reason's group is its code before any ':'. */
-export const weightKeys = ['intent', 'sentiment', 'risk', 'reach', 'verified', 'amplification', 'velocity', 'public'] as const
+export const weightKeys = ['intent', 'sentiment', 'risk', 'reach', 'verified', 'amplification', 'velocity', 'public', 'slaAge', 'repeat'] as const
 export type WeightKey = (typeof weightKeys)[number]
 /** Multipliers (0..5) per contribution; missing = 1. A weight of 0 removes that contribution and its reason. */
 export type PriorityWeights = Partial<Record<WeightKey, number>>
@@ -108,4 +108,72 @@ export function scorePriority(facts: PriorityFacts, weights: PriorityWeights = {
   const weighted = applyWeights(reasons, weights)
   const total = weighted.reduce((sum, r) => sum + r.points, 0)
   return { score: Math.max(0, Math.min(scoreMax, total)), reasons: weighted }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversation-level contributions: how long the customer has waited, and how often they came back.
+// They sit on top of the conversation's top message's reasons and are recomputed when a message
+// arrives, when a correction re-scores, and on every SLA watch pass (the clock moves on its own).
+
+export interface ConversationFacts {
+  /** the oldest customer message nobody answered since, not before Earshot received it (null: nothing waits on us) */
+  waitingSince: Date | null
+  /** when the (first or next) response is due under the queue's SLA policy; null = no SLA */
+  responseDueAt: Date | null
+  /** the contact's conversations started in the 7 days before this one started, this one included */
+  contactConversationsThisWeek: number
+}
+
+/** Codes of the conversation-level reasons (their weight keys). */
+export const conversationReasonCodes: readonly string[] = ['slaAge', 'repeat']
+/** Without an SLA policy, waiting starts to count after this long. */
+export const waitGraceMinutesNoSla = 60
+const minuteMs = 60_000
+
+export function formatWait(minutes: number): string {
+  const m = Math.max(0, Math.floor(minutes))
+  if (m < 60) return `${m} min`
+  const h = Math.floor(m / 60)
+  if (h < 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`
+  return `${Math.floor(h / 24)} d ${h % 24} h`
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th'
+  return `${n}${suffix}`
+}
+
+/**
+ * "waiting 3 h 10 min, 1 h 10 min past due +9" and "3rd contact this week +6", weighted.
+ * SLA age: minutes past the response due time (or past a one-hour grace without an SLA), on a log scale:
+ * 4·log2(1 + past/30 min) points, plus 4 once an SLA is breached, at most 20. Repeat contact: 3 points per
+ * earlier conversation of the same contact in the last 7 days, at most 12.
+ */
+export function conversationReasons(f: ConversationFacts, now: Date, weights: PriorityWeights = {}): PriorityReason[] {
+  const reasons: PriorityReason[] = []
+  if (f.waitingSince !== null) {
+    const waited = (now.getTime() - f.waitingSince.getTime()) / minuteMs
+    const due = f.responseDueAt ?? new Date(f.waitingSince.getTime() + waitGraceMinutesNoSla * minuteMs)
+    const past = (now.getTime() - due.getTime()) / minuteMs
+    if (past > 0) {
+      const points = Math.min(20, Math.round(4 * Math.log2(1 + past / 30)) + (f.responseDueAt !== null ? 4 : 0))
+      const label = f.responseDueAt !== null ? `waiting ${formatWait(waited)}, ${formatWait(past)} past the SLA` : `waiting ${formatWait(waited)}`
+      if (points > 0) reasons.push(reason('slaAge', label, points))
+    }
+  }
+  const n = Math.floor(f.contactConversationsThisWeek)
+  if (n >= 2) reasons.push(reason('repeat', `${ordinal(n)} contact this week`, Math.min(12, 3 * (n - 1))))
+  return applyWeights(reasons, weights)
+}
+
+/**
+ * A conversation's priority with its conversation-level reasons replaced by `extra` (idempotent: reasons
+ * with those codes from an earlier pass are dropped first). The score is the clamped sum of the reasons.
+ */
+export function withConversationReasons(current: Priority, extra: PriorityReason[]): Priority {
+  const base = current.reasons.filter((r) => !conversationReasonCodes.includes(r.code))
+  const reasons = [...base, ...extra]
+  const total = reasons.reduce((sum, r) => sum + r.points, 0)
+  return { score: Math.max(0, Math.min(scoreMax, total)), reasons }
 }

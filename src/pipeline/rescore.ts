@@ -3,10 +3,12 @@
 import { amplificationOf } from '../core/amplification.ts'
 import { scorePriority } from '../core/priority.ts'
 import type { Queries } from '../store/index.ts'
+import { applyConversationContext } from './context-priority.ts'
 
 export async function rescoreMessage(tx: Queries, workspaceId: string, messageId: string): Promise<string | null> {
   const f = await tx.messages.scoringFacts(workspaceId, messageId)
   if (f === null) return null
+  const weights = await tx.workspaces.priorityWeights(workspaceId)
   const priority = scorePriority({
     amplification: amplificationOf(f.engagement_history),
     intent: f.intent ?? 'other',
@@ -19,8 +21,9 @@ export async function rescoreMessage(tx: Queries, workspaceId: string, messageId
     visibility: f.visibility,
     direction: f.direction,
     deleted: f.deleted,
-  }, await tx.workspaces.priorityWeights(workspaceId))
+  }, weights)
   await tx.messages.setPriority(messageId, priority)
   await tx.conversations.refresh(f.conversation_id, false)
+  await applyConversationContext(tx, [f.conversation_id], async () => weights)
   return f.conversation_id
 }

@@ -20,6 +20,9 @@ import { createListeningCache, unmatchedOpenPost, type ListeningOutcome } from '
 import { assert } from '../core/assert.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 import type { PriorityWeights } from '../core/priority.ts'
+import { refineAfterCommit, type Refinable } from './llm-refine.ts'
+import { applyConversationContext } from './context-priority.ts'
+import type { LlmClient } from '../triage/llm/client.ts'
 
 export interface UnitOutcome {
   inboundId: string
@@ -135,7 +138,13 @@ function noteTrigger(triggers: Map<string, AutomationTrigger[]>, workspaceId: st
   }
 }
 
-export function createRunner(store: Store, bus: Bus, log: (line: string) => void = () => undefined): Runner {
+export interface RunnerOptions {
+  /** The optional LLM (EARSHOT_LLM_URL): refines the batch's ambiguous messages after commit. */
+  llm?: LlmClient | null
+}
+
+export function createRunner(store: Store, bus: Bus, log: (line: string) => void = () => undefined, opts: RunnerOptions = {}): Runner {
+  const llm = opts.llm ?? null
   const defaultQueues = new Map<string, string | null>()
   const listeningCache = createListeningCache()
   const router = createRouter(store, bus, log)
@@ -198,6 +207,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       const events = new Map<string, ConversationEvent>()
       const touched = new Map<string, boolean>()
       const triggers = new Map<string, AutomationTrigger[]>()
+      const refinable: Refinable[] = []
       for (const parsed of parsedRows) {
         const outcome = emptyOutcome(parsed.row)
         outcomes.push(outcome)
@@ -216,6 +226,9 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
           const applied = await applyMessage(tx, ctx, { msg, triage, listening, openSource })
           if (applied.change === 'unmatched') unmatched++
           count(outcome, applied)
+          if (llm !== null && (applied.change === 'insert' || applied.change === 'update') && msg.direction === 'in') {
+            refinable.push({ workspaceId: ctx.workspaceId, channel: msg.channel, externalId: msg.externalId, text: msg.text, triage })
+          }
           if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore') {
             touched.set(applied.conversationId, (touched.get(applied.conversationId) ?? false) || applied.reopen)
           }
@@ -233,8 +246,9 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       }
       await tx.assignments.recordMany(assignments)
       await refreshConversations(tx, touched)
+      await applyConversationContext(tx, [...touched.keys()], (workspaceId) => weightsOf(tx, workspaceId))
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
-      return { outcomes, events: [...events.values()], triggers: [...triggers.values()].flat() }
+      return { outcomes, events: [...events.values()], triggers: [...triggers.values()].flat(), refinable }
     })
   }
 
@@ -278,6 +292,9 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         await publish(result.events)
         await automator.run(result.triggers).catch((error: unknown) => log(`automations failed: ${String(error)}`))
         await routeAfterCommit(result.events)
+        if (llm !== null && result.refinable.length > 0) {
+          await refineAfterCommit(store, bus, llm, result.refinable, log).catch((error: unknown) => log(`LLM refinement failed: ${String(error)}`))
+        }
         outcomes.push(...result.outcomes)
       } catch (error) {
         if (slice.length === 1) {

@@ -7,6 +7,8 @@ import { publishConversationUpdated, subjectToken, type Bus } from '../bus/index
 import { slaDueTimes, slaState, validateSlaPolicy } from '../routing/index.ts'
 import type { Store } from '../store/index.ts'
 import { createRouter } from './route.ts'
+import { applyConversationContext } from './context-priority.ts'
+import type { PriorityWeights } from '../core/priority.ts'
 
 export const slaSubject = (workspaceId: string) => `earshot.sla.${subjectToken(workspaceId)}`
 
@@ -57,6 +59,17 @@ export function createSlaWatch(store: Store, bus: Bus, log: (line: string) => vo
       await store.audit.record({ workspaceId: row.workspaceId, actor: 'system:sla', action: event.type, targetType: 'conversation', targetId: row.id, detail: { metric: event.metric, dueAt: event.dueAt, band: event.band } })
       await bus.publish(slaSubject(row.workspaceId), event).catch((error: unknown) => log(`could not publish ${event.type}: ${String(error)}`))
     }
+    // the clock moves on its own: waiting points grow (and repeat contacts age out) without a new message
+    const reprioritised = await store.transaction(async (tx) => {
+      const weights = new Map<string, PriorityWeights>()
+      const weightsOf = async (workspaceId: string): Promise<PriorityWeights> => {
+        const hit = weights.get(workspaceId) ?? await tx.workspaces.priorityWeights(workspaceId)
+        weights.set(workspaceId, hit)
+        return hit
+      }
+      return applyConversationContext(tx, await tx.conversations.openIds(), weightsOf, now)
+    })
+    for (const c of reprioritised) await publishConversationUpdated(bus, c.workspaceId, c.id)
     for (const workspaceId of workspaces) await router.route(workspaceId).catch((error: unknown) => log(`routing after SLA tick failed: ${String(error)}`))
     return events
   }

@@ -3,6 +3,7 @@ import type { BusConfig } from '../bus/open.ts'
 import type { EarshotConfig } from '../config.ts'
 import { startEarshot, type Earshot } from '../server.ts'
 import type { StoreConfig } from '../store/index.ts'
+import type { LlmConfig } from '../triage/llm/client.ts'
 
 export interface TestServer {
   earshot: Earshot
@@ -11,7 +12,7 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startTestServer(opts: { store?: StoreConfig; bus?: BusConfig; ingestBodyLimitBytes?: number; demo?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { store?: StoreConfig; bus?: BusConfig; ingestBodyLimitBytes?: number; demo?: boolean; llm?: LlmConfig | null } = {}): Promise<TestServer> {
   const adminToken = 'test-admin-token'
   const config: EarshotConfig = {
     host: '127.0.0.1',
@@ -26,6 +27,7 @@ export async function startTestServer(opts: { store?: StoreConfig; bus?: BusConf
     logLevel: 'silent',
     secretKey: 'test-secret-key',
     sources: true,
+    llm: opts.llm ?? null,
   }
   const earshot = await startEarshot(config)
   const url = await earshot.app.listen({ host: '127.0.0.1', port: 0 })

@@ -35,6 +35,9 @@ describe('enrich', () => {
     ['@AmazonHelp how do I change the delivery address on my order?', null, 'question'],
     ['@SpotifyCares it would be great if you could add a sleep timer to the desktop app', null, 'idea'],
     ['FREE FOLLOWERS!!! click here http://spam.example http://a.example http://b.example', null, 'spam'],
+    // the demo's two mis-triaged posts (issue 5): praise told as a story about an angry passenger, a question with "don't want to pay"
+    ['the Northwind agent at gate C19 handled a very angry passenger with so much patience. give her a raise', 'positive', 'praise'],
+    ["@northwindair what's the cabin bag allowance on economy light? flying BOS→DUB next week and don't want to pay at the gate", 'neutral', 'question'],
   ])('%s', (text, sentiment, intent) => {
     const e = enrich(text)
     if (sentiment) expect(e.sentiment).toBe(sentiment)

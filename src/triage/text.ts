@@ -7,6 +7,8 @@ import { createRequire } from 'node:module'
 export const FEATURE_VERSION = 4
 
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu
+/** Every URL_RE match contains one of these (case-insensitively): checked first, most texts have none. */
+const URL_HINT = /https?:\/\/|www\./iu
 const MENTION_RE = /(^|[^\p{L}\p{N}_@])@[\p{L}\p{N}_]+/gu
 
 // Emoticons, longest first within each family. Mapped to EMO_POS / EMO_NEG / EMO_LAUGH tokens.
@@ -36,7 +38,8 @@ const PUNCT_STOP = /^(?:[!?]+|\.{1,}|[,:;])$/u
  */
 export function normalizeText(text: string): { norm: string; elongated: boolean; caps: number } {
   let s = text.length > 2000 ? text.slice(0, 2000) : text
-  s = s.replace(URL_RE, ' http ').replace(MENTION_RE, '$1@user')
+  if (URL_HINT.test(s)) s = s.replace(URL_RE, ' http ')
+  if (s.includes('@')) s = s.replace(MENTION_RE, '$1@user')
   let caps = 0
   const capWords = s.match(/\b[A-Z]{3,}\b/gu)
   if (capWords) for (const w of capWords) if (w !== 'RT' && w !== 'USA' && w !== 'HTTP') caps++

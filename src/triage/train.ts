@@ -4,14 +4,15 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afinnSentiment, vaderSentiment } from './baselines.ts'
-import { loadComplaints, loadSentimentMultilingual, loadSentimentTweets, loadTwcs, type LabeledText } from './data.ts'
+import { loadComplaints, loadIntents, loadSentimentMultilingual, loadSentimentTweets, loadTwcs, type LabeledText } from './data.ts'
 import { computeMetrics, formatMetrics, rocAuc, type Metrics } from './metrics.ts'
 import {
   balancedClassWeights, calibrateTemperature, compact, predictProbs, quantized, saveModel, trainSoftmax,
   type Example, type LinearModel,
 } from './model.ts'
 import { DEFAULT_FEATURES, featurize, newSparseVec, type FeatureConfig } from './text.ts'
-import { COMPLAINT_MODEL_FILE, SENTIMENT_MODEL_FILE } from './index.ts'
+import { COMPLAINT_MODEL_FILE, REQUEST_MODEL_FILE, SENTIMENT_MODEL_FILE } from './index.ts'
+import { trainRequestModel } from './train-request.ts'
 
 export const SENTIMENT_CLASSES = ['negative', 'neutral', 'positive']
 export const COMPLAINT_CLASSES = ['not_complaint', 'complaint']
@@ -280,8 +281,16 @@ export function runTraining(opts: TrainCommandOptions, log: (line: string) => vo
     if (rep.complaint_proxy) log(`cross-domain proxy (complaints.csv domains never seen by this model): ${JSON.stringify(rep.complaint_proxy)}`)
     result.sentiment = { file, bytes, ...r.report, validation: summary(r.val) }
   }
+  if (opts.task === 'intent' || opts.task === 'all') {
+    log('\nrequest model (question/request vs statement): Bitext intents.csv requests vs complaints.csv and SemEval tweets')
+    const r = trainRequestModel({ intents: loadIntents(opts.dataDir), complaints, tweets: loadSentimentTweets(opts.dataDir) }, s)
+    const file = join(opts.out, REQUEST_MODEL_FILE)
+    const bytes = saveModel(r.model, file)
+    log(`\nrequest model → ${file} (${(bytes / 1024).toFixed(0)} KiB, temperature ${r.model.temperature})`)
+    result.request = { file, bytes, temperature: r.model.temperature, ...r.report }
+  }
   if (opts.task === 'complaint' || opts.task === 'intent' || opts.task === 'all') {
-    if (opts.task === 'intent') log('intent = complaint classifier (trained here) + sentiment model + rules for question/idea/spam (see src/triage/README.md)')
+    if (opts.task === 'intent') log('intent = complaint classifier (trained here) + request model + sentiment model + rules for idea/spam/praise phrases (see src/triage/README.md)')
     const r = trainComplaintModel(complaints, s)
     const file = join(opts.out, COMPLAINT_MODEL_FILE)
     const bytes = saveModel(r.model, file)

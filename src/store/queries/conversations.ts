@@ -162,8 +162,64 @@ const sortSql: Record<ConversationSort, { order: string; after: string; key: (r:
   recent: { order: 'c.last_message_at desc, c.id desc', after: '(c.last_message_at, c.id) < ($K::timestamptz, $I)', key: (r) => r.cursor_ts },
 }
 
+export interface ConversationContextRow {
+  id: string
+  workspaceId: string
+  priority: number
+  reasons: PriorityReason[]
+  overridden: boolean
+  /**
+   * the oldest customer message not answered since, but not before Earshot had the conversation (a backfilled
+   * post from last month has waited for us since it arrived, as the SLA clocks count); null when nothing waits
+   * or the status is not new/open
+   */
+  waitingSince: Date | null
+  responseDueAt: Date | null
+  contactConversationsThisWeek: number
+}
+
+/** The SLA watch recomputes waiting and repeat-contact points for at most this many new/open conversations per pass. */
+export const contextRefreshMax = 2000
+
 export function conversationQueries(sql: Sql) {
   return {
+    /** What the conversation-level priority contributions need (core/priority.ts conversationReasons). */
+    async contextFacts(ids: string[]): Promise<ConversationContextRow[]> {
+      if (ids.length === 0) return []
+      const { rows } = await sql.query<{ id: string; workspace_id: string; priority: number; priority_reasons: PriorityReason[]; overridden: boolean;
+        waiting_since: Date | null; response_due_at: Date | null; contact_recent: number }>(
+        `select c.id, c.workspace_id, c.priority, c.priority_reasons, c.priority_override is not null as overridden,
+           case when c.status in ('new', 'open') then greatest(c.created_at, (
+             select min(m.created_at) from message m
+             where m.conversation_id = c.id and m.direction = 'in' and m.deleted_at is null
+               and m.created_at > coalesce((select max(o.created_at) from message o where o.conversation_id = c.id and o.direction = 'out'), c.last_agent_reply_at, '-infinity'::timestamptz)
+           )) end as waiting_since,
+           case when c.first_responded_at is null then c.sla_first_response_due_at else c.sla_next_response_due_at end as response_due_at,
+           (select count(*)::int from conversation k
+              cross join lateral (select coalesce(min(km.created_at), k.created_at) as at from message km where km.conversation_id = k.id) ks
+             where k.workspace_id = c.workspace_id and k.contact_id = c.contact_id
+               and ks.at > cs.at - interval '7 days' and (ks.at, k.id) <= (cs.at, c.id)) as contact_recent
+         from conversation c
+         cross join lateral (select coalesce(min(cm.created_at), c.created_at) as at from message cm where cm.conversation_id = c.id) cs
+         where c.id = any($1::uuid[])`,
+        [ids],
+      )
+      return rows.map((r) => ({
+        id: r.id, workspaceId: r.workspace_id, priority: r.priority, reasons: r.priority_reasons ?? [], overridden: r.overridden,
+        waitingSince: r.waiting_since === null ? null : new Date(r.waiting_since), responseDueAt: r.response_due_at === null ? null : new Date(r.response_due_at),
+        contactConversationsThisWeek: r.contact_recent,
+      }))
+    },
+    /** New and open conversations, longest without a message first (the SLA watch's context pass). */
+    async openIds(limit = contextRefreshMax): Promise<string[]> {
+      const { rows } = await sql.query<{ id: string }>(
+        `select id from conversation where status in ('new', 'open') order by last_message_at nulls first limit ${Math.max(1, Math.floor(limit))}`)
+      return rows.map((r) => r.id)
+    },
+    /** Stores a recomputed priority unless an agent overrode it. */
+    async setPriority(id: string, score: number, reasons: PriorityReason[]): Promise<void> {
+      await sql.query('update conversation set priority = $2, priority_reasons = $3::jsonb where id = $1 and priority_override is null', [id, score, JSON.stringify(reasons)])
+    },
     /**
      * Finds or opens the conversation for a thread key; `created` tells whether it is new. A thread whose
      * conversation was merged answers with the conversation it was merged into (merges keep one hop).

@@ -87,6 +87,22 @@ export function messageQueries(sql: Sql) {
       )
       return rows[0] ?? null
     },
+    /**
+     * The optional LLM's sentiment and intent for a message whose text is still `text`, unless an agent
+     * corrected it or it was deleted meanwhile. Returns the message id and the triage it replaced, or null.
+     */
+    async refineTriage(workspaceId: string, channel: string, externalId: string, text: string,
+      t: { sentiment: Sentiment; sentimentScore: number; intent: Intent; intentConfidence: number }): Promise<{ id: string; sentiment: Sentiment | null; intent: Intent | null } | null> {
+      const { rows } = await sql.query<{ id: string; sentiment: Sentiment | null; intent: Intent | null }>(
+        `update message m set sentiment = $5, sentiment_score = $6, intent = $7, intent_confidence = $8
+         from (select id, sentiment, intent from message where workspace_id = $1 and channel = $2 and external_id = $3 for update) old
+         where m.id = old.id and m.text = $4 and m.deleted_at is null
+           and not exists (select 1 from triage_correction c where c.message_id = m.id)
+         returning m.id, old.sentiment, old.intent`,
+        [workspaceId, channel, externalId, storableText(text), t.sentiment, t.sentimentScore, t.intent, t.intentConfidence],
+      )
+      return rows[0] ?? null
+    },
     async setPriority(id: string, priority: Priority): Promise<void> {
       await sql.query('update message set priority = $2, priority_reasons = $3::jsonb where id = $1', [id, priority.score, JSON.stringify(priority.reasons)])
     },
