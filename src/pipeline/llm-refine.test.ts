@@ -75,6 +75,7 @@ describe('LLM refinement and drafts (EARSHOT_LLM_URL set)', () => {
     expect(sent).not.toContain('4111 1111 1111 1111')
     expect(sent).toContain('[card]')
     expect((await call('POST', '/api/v1/conversations/00000000-0000-0000-0000-000000000000/draft')).status).toBe(404)
+    expect((await call('GET', '/api/v1/features')).json).toEqual({ llmDrafts: true })
   })
 })
 
@@ -89,5 +90,6 @@ describe('without EARSHOT_LLM_URL', () => {
     const res = await call('POST', `/api/v1/conversations/${conv.id}/draft`)
     expect(res.status).toBe(503)
     expect(res.json.error.code).toBe('LLM_DISABLED')
+    expect((await call('GET', '/api/v1/features')).json, 'the app hides its draft button').toEqual({ llmDrafts: false })
   })
 })

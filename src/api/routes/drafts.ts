@@ -19,6 +19,14 @@ export function maskedText(m: Pick<MessageView, 'text' | 'pii'>): string {
 }
 
 export const draftRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, llm }) => {
+  app.get('/features', {
+    schema: {
+      summary: 'Optional features this server has switched on (the app shows their buttons only then)',
+      tags: ['ops'],
+      response: { 200: Type.Object({ llmDrafts: Type.Boolean({ description: 'POST /conversations/:id/draft works (EARSHOT_LLM_URL set)' }) }) },
+    },
+  }, async () => ({ llmDrafts: llm != null }))
+
   app.post('/conversations/:id/draft', {
     schema: {
       summary: 'A suggested reply from the optional LLM',

@@ -30,6 +30,8 @@ export const api = {
   deleteRule: (c: ApiContext, ruleId: string) => request<void>(c, 'DELETE', `/api/v1/listening-rules/${id(ruleId)}`),
   channels: (c: ApiContext) => request<{ items: ChannelInfo[] }>(c, 'GET', '/api/v1/channels'),
   replies: (c: ApiContext, conversationId: string) => request<{ items: Reply[] }>(c, 'GET', `/api/v1/conversations/${id(conversationId)}/replies`),
+  features: (c: ApiContext) => request<{ llmDrafts: boolean }>(c, 'GET', '/api/v1/features'),
+  draft: (c: ApiContext, conversationId: string) => request<{ text: string; model: string }>(c, 'POST', `/api/v1/conversations/${id(conversationId)}/draft`),
   cannedSuggestions: (c: ApiContext, conversationId: string) =>
     request<{ items: CannedSuggestion[] }>(c, 'GET', `/api/v1/conversations/${id(conversationId)}/canned-suggestions`),
   reply: (c: ApiContext, conversationId: string, r: { text: string; visibility: 'public' | 'private'; idempotencyKey: string; expectReplies?: number }) =>

@@ -55,6 +55,12 @@ export function Composer({ c }: { c: ConversationDetail }) {
   const [draftBase, setDraftBase] = useState<number | null>(null)
   useAnnouncePresence(c.id, typingAt)
   const typing = useViewers(c.id).filter((v) => v.state === 'typing')
+  const features = useQuery({ queryKey: ['features'], queryFn: () => api.features(ctx), staleTime: 10 * 60_000 })
+  const draft = useMutation({
+    mutationFn: () => api.draft(ctx, c.id),
+    onSuccess: (d) => { edit(d.text); notice(`Suggested by ${d.model}: check it before sending.`); document.getElementById('reply')?.focus() },
+    onError: (e) => notice(`No suggestion: ${e.message}`, 'warn'),
+  })
   const suggestions = useQuery({ queryKey: ['conversation', ctx.workspace, c.id, 'canned'], queryFn: () => api.cannedSuggestions(ctx, c.id), staleTime: 60_000 })
   const [visibility, setVisibility] = useState<'public' | 'private'>(privateThread ? 'private' : 'public')
   // One key per draft: a double click or a retried request cannot post twice.
@@ -120,6 +126,9 @@ export function Composer({ c }: { c: ConversationDetail }) {
         </fieldset>
       </div>
       {typing.length > 0 && <p className="typing" role="status">{typing.map((v) => v.name).join(', ')} {typing.length === 1 ? 'is' : 'are'} typing a reply…</p>}
+      {features.data?.llmDrafts === true && (
+        <button type="button" className="suggest" disabled={draft.isPending} onClick={() => draft.mutate()}>{draft.isPending ? 'Asking the model…' : 'Suggest a reply'}</button>
+      )}
       <CannedPicker items={suggestions.data?.items ?? []} onPick={(t) => { edit(t); document.getElementById('reply')?.focus() }} />
       <textarea id="reply" rows={3} value={text} onChange={(e) => edit(e.target.value)} onKeyDown={onKey}
         aria-describedby="reply-count" placeholder={visibility === 'public' ? 'Everyone can see this answer…' : 'Only the customer sees this message…'} />
