@@ -25,10 +25,10 @@ export interface DemoSession {
   close(): Promise<void>
 }
 
-export async function openDemoSession(token: string, agentName: string): Promise<DemoSession> {
+export async function openDemoSession(token: string, agentName: string, extraEnv: Record<string, string> = {}): Promise<DemoSession> {
   expect(existsSync(join(root, 'web/dist/index.html')), 'web/dist is built by the global setup').toBe(true)
   mkdirSync(shots, { recursive: true })
-  const server = await startServerProcess({ args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20', EARSHOT_DEMO_PASSWORD: demoPassword } })
+  const server = await startServerProcess({ args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20', EARSHOT_DEMO_PASSWORD: demoPassword, ...extraEnv } })
   const url = server.url
   const agent = await fetch(`${url}/api/v1/agents?workspace=demo`, {
     method: 'POST',
