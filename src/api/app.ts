@@ -30,6 +30,8 @@ import { streamRoutes } from './routes/stream.ts'
 import { wallboardRoutes } from './routes/wallboard.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 import { credentialRoutes, sessionRoutes } from './routes/session.ts'
+import { eventWebhookRoutes } from './routes/event-webhooks.ts'
+import { csatRoutes, csatPublicRoutes } from './routes/csat.ts'
 
 const pageDir = join(dirname(fileURLToPath(import.meta.url)), 'page')
 /** The agent app built by `npm run build` (web/ → web/dist); without it, the single-file first page is served. */
@@ -67,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   await app.register(cookie)
 
-  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes, secretBox: opts.secretBox, outbox: opts.outbox, sources: opts.sources }
+  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes, secretBox: opts.secretBox, outbox: opts.outbox, sources: opts.sources, ...(opts.webhooksAllowPrivate === undefined ? {} : { webhooksAllowPrivate: opts.webhooksAllowPrivate }) }
   await app.register(opsRoutes, deps)
 
   const built = existsSync(join(webDistDir, 'index.html'))
@@ -102,6 +104,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   }))
 
+  // Customers answer satisfaction surveys from a link: the token in it is their only credential.
+  await app.register(csatPublicRoutes, deps)
+
   // Platforms deliver webhooks without our bearer token: their own signatures authenticate them.
   await app.register(webhookRoutes, { ...deps, prefix: '/api/v1' })
   // Signing in has no credentials yet: its own route checks them (rate-limited).
@@ -122,6 +127,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(approvalRoutes, deps)
     await v1.register(routingRoutes, deps)
     await v1.register(credentialRoutes, deps)
+    await v1.register(eventWebhookRoutes, deps)
+    await v1.register(csatRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

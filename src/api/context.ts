@@ -17,4 +17,6 @@ export interface ApiDeps {
   outbox: { kick(): void }
   /** Restarts channel intakes after an account changed. */
   sources: { refresh(): Promise<void> }
+  /** Event webhooks may point at loopback/private addresses (default true; EARSHOT_WEBHOOKS_PRIVATE=0 refuses them). */
+  webhooksAllowPrivate?: boolean
 }

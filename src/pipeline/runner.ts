@@ -19,6 +19,8 @@ import { createListeningCache, unmatchedOpenPost, type ListeningOutcome } from '
 import { assert } from '../core/assert.ts'
 import type { TriageFacts } from '../core/triage-facts.ts'
 import type { PriorityWeights } from '../core/priority.ts'
+import type { EarshotEvent } from '../events/event.ts'
+import { publishEvents, takeReplyScore } from './csat.ts'
 
 export interface UnitOutcome {
   inboundId: string
@@ -179,6 +181,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       const outcomes: UnitOutcome[] = []
       const events = new Map<string, ConversationEvent>()
       const touched = new Map<string, boolean>()
+      const workspaceEvents: EarshotEvent[] = []
       for (const parsed of parsedRows) {
         const outcome = emptyOutcome(parsed.row)
         outcomes.push(outcome)
@@ -195,6 +198,14 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         for (const { msg, triage } of parsed.messages) {
           const listening = listeningOf(msg)
           const applied = await applyMessage(tx, ctx, { msg, triage, listening, openSource })
+          if (applied.change === 'insert' && applied.reopen && applied.conversationId !== null) {
+            // a bare "4" answering a satisfaction survey is its score, and does not reopen the conversation
+            const scored = await takeReplyScore(tx, { workspaceId: ctx.workspaceId, conversationId: applied.conversationId, channel: msg.channel, text: msg.text, at: parsed.row.receivedAt })
+            if (scored !== null) {
+              applied.reopen = false
+              workspaceEvents.push(scored)
+            }
+          }
           if (applied.change === 'unmatched') unmatched++
           count(outcome, applied)
           if (applied.conversationId !== null && applied.change !== 'duplicate' && applied.change !== 'ignore') {
@@ -214,7 +225,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       await tx.assignments.recordMany(assignments)
       await refreshConversations(tx, touched)
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
-      return { outcomes, events: [...events.values()] }
+      return { outcomes, events: [...events.values()], workspaceEvents }
     })
   }
 
@@ -256,6 +267,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       try {
         const result = await processBatch(slice)
         await publish(result.events)
+        await publishEvents(bus, result.workspaceEvents, log)
         await routeAfterCommit(result.events)
         outcomes.push(...result.outcomes)
       } catch (error) {

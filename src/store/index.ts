@@ -6,6 +6,8 @@ import { agentQueries, assignmentQueries, auditQueries, queueQueries } from './q
 import { channelAccountQueries } from './queries/channel-accounts.ts'
 import { conversationQueries } from './queries/conversations.ts'
 import { deadLetterQueries, inboundQueries } from './queries/inbound.ts'
+import { eventWebhookQueries } from './queries/event-webhooks.ts'
+import { csatQueries } from './queries/csat.ts'
 import { correctionQueries } from './queries/corrections.ts'
 import { listeningQueries } from './queries/listening.ts'
 import { messageQueries } from './queries/messages.ts'
@@ -33,6 +35,8 @@ export function queriesOver(sql: Sql) {
     outbox: outboxQueries(sql),
     routing: routingQueries(sql),
     sessions: sessionQueries(sql),
+    eventWebhooks: eventWebhookQueries(sql),
+    csat: csatQueries(sql),
   }
 }
 

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../context.ts'
 import { resolveWorkspace } from '../plugins/auth.ts'
 import { WorkspaceQuery } from '../schemas.ts'
 import { slaSubject, type SlaEvent } from '../../pipeline/sla-watch.ts'
+import { eventsSubject } from '../../events/event.ts'
 
 const bufferedBytesMax = 1 << 20 // a client this far behind is too slow: drop it rather than grow memory
 
@@ -14,7 +15,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
     websocket: true,
     schema: {
       summary: 'Live conversation events (WebSocket)',
-      description: 'Messages are JSON: {type:"hello",workspace} first, then {type:"conversation.created"|"conversation.updated", conversation} and {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at}. Browsers pass the token as ?access_token=.',
+      description: 'Messages are JSON: {type:"hello",workspace} first, then {type:"conversation.created"|"conversation.updated", conversation} and {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at} and {id, type:"conversation.resolved"|"csat.received", workspaceId, at, data}. Browsers pass the token as ?access_token=.',
       tags: ['conversations'],
       querystring: Type.Composite([WorkspaceQuery, Type.Object({ access_token: Type.Optional(Type.String()) })]),
     },
@@ -43,6 +44,12 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
       const event = m.data as SlaEvent
       if (socket.readyState === socket.OPEN && socket.bufferedAmount <= bufferedBytesMax) socket.send(JSON.stringify(event))
     })
+    // workspace events: conversation.resolved, csat.received (the SLA ones come on their own subject above)
+    const unsubscribeEvents = bus.subscribe(eventsSubject(workspaceId), (m) => {
+      if (socket.readyState === socket.OPEN && socket.bufferedAmount <= bufferedBytesMax) socket.send(JSON.stringify(m.data))
+    })
+    socket.on('close', unsubscribeEvents)
+    socket.on('error', unsubscribeEvents)
     socket.on('close', unsubscribe)
     socket.on('error', unsubscribe)
     socket.on('close', unsubscribeSla)
