@@ -109,7 +109,7 @@ describe('CSAT surveys and scores', () => {
     expect(await again.text()).toContain('already answered')
     const againJson = await page(token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: 1 }) })
     expect(againJson.status).toBe(409)
-    expect((await againJson.json()).error.code).toBe('CSAT_ALREADY_ANSWERED')
+    expect(((await againJson.json()) as any).error.code).toBe('CSAT_ALREADY_ANSWERED')
     expect((await page(token, { headers: { accept: 'text/html' } })).status).toBe(409)
 
     const responses = (await call('GET', '/api/v1/csat/responses')).json.items
@@ -120,7 +120,7 @@ describe('CSAT surveys and scores', () => {
   it('refuses unknown, malformed, expired and hostile answers with a clear error', async () => {
     const unknown = await page('A'.repeat(43), { headers: { accept: 'application/json' } })
     expect(unknown.status).toBe(404)
-    expect((await unknown.json()).error.code).toBe('CSAT_SURVEY_NOT_FOUND')
+    expect(((await unknown.json()) as any).error.code).toBe('CSAT_SURVEY_NOT_FOUND')
     expect((await page('../../etc/passwd')).status).toBe(404)
     expect((await form('<script>', 'score=5')).status).toBe(404)
 
@@ -138,7 +138,7 @@ describe('CSAT surveys and scores', () => {
     expect(await hugeForm.text()).toContain('at most')
     const longJson = await page(secondToken, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: 5, comment: 'y'.repeat(2001) }) })
     expect(longJson.status).toBe(400)
-    expect((await longJson.json()).error.code).toBe('VALIDATION')
+    expect(((await longJson.json()) as any).error.code).toBe('VALIDATION')
     for (const score of ['9', '0', 'abc', '']) expect((await form(secondToken, `score=${score}`)).status, score).toBe(400)
     expect((await page(secondToken, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'score=5' })).status).toBe(400)
 
