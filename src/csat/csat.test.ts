@@ -4,6 +4,7 @@
 // csat.received event webhook, the stats API and today's wallboard tile; a customer's bare "⭐⭐" reply
 // as a score that does not reopen the conversation; public conversations skipped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { signedHeaders } from '../channels/webhook/signature.ts'
 import { apiClient, eventually, type ApiCall } from '../testing/api-client.ts'
 import { startReceiver, type Receiver } from '../testing/http-receiver.ts'
@@ -157,7 +158,14 @@ describe('CSAT surveys and scores', () => {
     await server.earshot.csat.tick()
     await eventually(async () => (surveysSent().length === 3 ? true : undefined), 'the third survey')
 
+    const live: any[] = []
+    const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/stream?access_token=${server.adminToken}`)
+    socket.on('message', (data) => live.push(JSON.parse(String(data))))
+    await eventually(async () => (live.some((m) => m.type === 'hello') ? true : undefined), 'the stream hello')
     await customerWrites('m4', 't3', '⭐⭐')
+    const received = await eventually(async () => live.find((m) => m.type === 'csat.received'), 'csat.received on the stream')
+    socket.close()
+    expect(received).toMatchObject({ type: 'csat.received', data: { conversationId: c.id, score: 2, source: 'reply' } })
     const after = (await call('GET', `/api/v1/conversations/${c.id}`)).json
     expect(after.status).toBe('resolved')
     expect(after.messages.some((m: any) => m.text === '⭐⭐')).toBe(true)
