@@ -182,8 +182,9 @@ describe('CSAT surveys and scores', () => {
     const c = (await call('GET', '/api/v1/conversations?channel=bluesky')).json.items[0]
     await call('PATCH', `/api/v1/conversations/${c.id}/status`, { body: { status: 'resolved' } })
     expect(await server.earshot.csat.tick()).toBe(1)
-    const survey = await server.earshot.store.csat.surveyOf(c.id)
-    expect(survey).toMatchObject([{ status: 'skipped', skipReason: expect.stringContaining('public conversation') }])
+    const survey = (await call('GET', `/api/v1/conversations/${c.id}/csat`)).json.items
+    expect(survey).toMatchObject([{ status: 'skipped', skipReason: expect.stringContaining('public conversation'), sentAt: null, score: null }])
+    expect((await call('GET', `/api/v1/conversations/${ids.first}/csat`)).json.items).toMatchObject([{ status: 'answered', score: 4 }])
     expect(surveysSent()).toHaveLength(3)
   })
 

@@ -13,7 +13,7 @@ import type { CsatFilter, OpenSurvey } from '../../store/queries/csat.ts'
 import type { ApiDeps } from '../context.ts'
 import { ErrorBody } from '../errors.ts'
 import { requireSupervisor, resolveWorkspace } from '../plugins/auth.ts'
-import { WorkspaceQuery } from '../schemas.ts'
+import { IdParams, WorkspaceQuery } from '../schemas.ts'
 
 const channelNames = Object.keys(channels)
 const Settings = Type.Object({
@@ -97,6 +97,27 @@ export const csatRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { stor
   }, async (req) => {
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     return { items: await store.csat.responses(ws.id, filterOf(req.query), req.query.limit ?? 100) }
+  })
+
+  app.get('/conversations/:id/csat', {
+    schema: {
+      summary: 'A conversation\'s satisfaction surveys: scheduled, sent, answered (with the score) or skipped (with the reason)',
+      tags: ['csat', 'conversations'], params: IdParams, querystring: WorkspaceQuery,
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            id: Type.String(), status: Type.Union(['scheduled', 'sent', 'answered', 'skipped'].map((x) => Type.Literal(x))), skipReason: Nullable(Type.String()),
+            resolvedAt: Type.String(), sendAt: Type.String(), sentAt: Nullable(Type.String()), expiresAt: Nullable(Type.String()), outboxId: Nullable(Type.String()),
+            score: Nullable(Type.Integer()), comment: Nullable(Type.String()),
+          })),
+        }),
+        404: ErrorBody,
+      },
+    },
+  }, async (req) => {
+    const ws = await resolveWorkspace(store, req, req.query.workspace)
+    const conversation = (await store.conversations.get(ws.id, req.params.id)) ?? raise('CONVERSATION_NOT_FOUND', req.params.id)
+    return { items: await store.csat.surveyOf(conversation.id) }
   })
 }
 

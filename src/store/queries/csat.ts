@@ -120,10 +120,16 @@ export function csatQueries(sql: Sql) {
     async markSkipped(id: string, reason: string): Promise<void> {
       await sql.query("update csat_survey set status = 'skipped', skip_reason = $2 where id = $1", [id, storableText(reason).slice(0, 500)])
     },
-    async surveyOf(conversationId: string): Promise<{ id: string; status: SurveyStatus; skipReason: string | null; sentAt: string | null; outboxId: string | null }[]> {
-      const { rows } = await sql.query<{ id: string; status: SurveyStatus; skip_reason: string | null; sent_at: Date | null; outbox_id: string | null }>(
-        'select id, status, skip_reason, sent_at, outbox_id from csat_survey where conversation_id = $1 order by created_at, id', [conversationId])
-      return rows.map((r) => ({ id: r.id, status: r.status, skipReason: r.skip_reason, sentAt: r.sent_at === null ? null : new Date(r.sent_at).toISOString(), outboxId: r.outbox_id }))
+    /** A conversation's surveys, oldest first, with their score when answered. */
+    async surveyOf(conversationId: string): Promise<{ id: string; status: SurveyStatus; skipReason: string | null; resolvedAt: string; sendAt: string; sentAt: string | null; expiresAt: string | null; outboxId: string | null; score: number | null; comment: string | null }[]> {
+      const { rows } = await sql.query<{ id: string; status: SurveyStatus; skip_reason: string | null; resolved_at: Date; send_at: Date; sent_at: Date | null; expires_at: Date | null; outbox_id: string | null; score: number | null; comment: string | null }>(
+        `select s.id, s.status, s.skip_reason, s.resolved_at, s.send_at, s.sent_at, s.expires_at, s.outbox_id, r.score, r.comment
+         from csat_survey s left join csat_response r on r.survey_id = s.id where s.conversation_id = $1 order by s.created_at, s.id`, [conversationId])
+      const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString())
+      return rows.map((r) => ({
+        id: r.id, status: r.status, skipReason: r.skip_reason, resolvedAt: new Date(r.resolved_at).toISOString(), sendAt: new Date(r.send_at).toISOString(),
+        sentAt: iso(r.sent_at), expiresAt: iso(r.expires_at), outboxId: r.outbox_id, score: r.score, comment: r.comment,
+      }))
     },
     async byTokenHash(tokenHash: string): Promise<OpenSurvey | null> {
       const { rows } = await sql.query<SurveyDbRow>(
