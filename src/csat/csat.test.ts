@@ -9,11 +9,17 @@ import { signedHeaders } from '../channels/webhook/signature.ts'
 import { apiClient, eventually, type ApiCall } from '../testing/api-client.ts'
 import { startReceiver, type Receiver } from '../testing/http-receiver.ts'
 import { did, jetstreamPost } from '../testing/payloads.ts'
+import { createTestDatabase, type TestDatabase } from '../testing/postgres.ts'
 import { startTestServer, type TestServer } from '../testing/server.ts'
 
 const hookSecret = 'channel-signing-secret'
 
-describe('CSAT surveys and scores', () => {
+// The embedded store always; a PostgreSQL server too when DATABASE_URL is set.
+const databaseUrl = process.env.DATABASE_URL
+const stores = [{ store: 'PGlite', serverUrl: null }, ...(databaseUrl === undefined ? [] : [{ store: 'PostgreSQL', serverUrl: databaseUrl }])]
+
+describe.each(stores)('CSAT surveys and scores on $store', ({ serverUrl }) => {
+  let db: TestDatabase | null = null
   let server: TestServer
   let call: ApiCall
   let receiver: Receiver
@@ -38,7 +44,8 @@ describe('CSAT surveys and scores', () => {
   const form = (t: string, body: string) => page(t, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })
 
   beforeAll(async () => {
-    server = await startTestServer()
+    db = serverUrl === null ? null : await createTestDatabase(serverUrl)
+    server = await startTestServer(db === null ? {} : { store: { kind: 'postgres', url: db.url } })
     call = apiClient(server)
     receiver = await startReceiver()
     // surveys are sent by this test's ticks, not by the 5-second timer
@@ -55,6 +62,7 @@ describe('CSAT surveys and scores', () => {
   afterAll(async () => {
     await receiver?.close()
     await server?.close()
+    await db?.drop()
   })
 
   it('keeps the settings per workspace: off by default, supervisors change them, audited', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, eventually, type ApiCall } from '../testing/api-client.ts'
 import { startReceiver, type Receiver } from '../testing/http-receiver.ts'
 import { did, jetstreamPost } from '../testing/payloads.ts'
+import { createTestDatabase, type TestDatabase } from '../testing/postgres.ts'
 import { startTestServer, type TestServer } from '../testing/server.ts'
 import { createEventWorker, type EventWorker } from './worker.ts'
 
@@ -19,7 +20,12 @@ function signatureValid(headers: Record<string, string | string[] | undefined>, 
   return headers['x-earshot-signature'] === expected && Math.abs(Date.now() / 1000 - Number(ts)) < 300
 }
 
-describe('outgoing event webhooks', () => {
+// The embedded store always; a PostgreSQL server too when DATABASE_URL is set.
+const databaseUrl = process.env.DATABASE_URL
+const stores = [{ store: 'PGlite', serverUrl: null }, ...(databaseUrl === undefined ? [] : [{ store: 'PostgreSQL', serverUrl: databaseUrl }])]
+
+describe.each(stores)('outgoing event webhooks on $store', ({ serverUrl }) => {
+  let db: TestDatabase | null = null
   let server: TestServer
   let call: ApiCall
   let receiver: Receiver
@@ -28,7 +34,8 @@ describe('outgoing event webhooks', () => {
   let agentToken: string
 
   beforeAll(async () => {
-    server = await startTestServer()
+    db = serverUrl === null ? null : await createTestDatabase(serverUrl)
+    server = await startTestServer(db === null ? {} : { store: { kind: 'postgres', url: db.url } })
     call = apiClient(server)
     receiver = await startReceiver()
     // the server's own worker retries after seconds; this one after milliseconds, alone on the queue
@@ -41,6 +48,7 @@ describe('outgoing event webhooks', () => {
     await worker?.stop()
     await receiver?.close()
     await server?.close()
+    await db?.drop()
   })
 
   it('creates a webhook without ever returning its secret, and audits it', async () => {
