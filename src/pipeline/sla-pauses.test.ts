@@ -41,10 +41,11 @@ describe('SLA pauses through the API and the SLA watch', () => {
     expect(await pausesOf()).toHaveLength(1)
     // while waiting the resolution clock has no due time, however late it is
     await server.earshot.slaWatch.tick(new Date(Date.now() + 10 * 60 * minute))
-    expect(await sla()).toMatchObject({ state: 'ok', resolutionDueAt: null })
+    expect(await sla()).toMatchObject({ state: 'ok', resolutionDueAt: null, pausedSince: new Date(open[0]!.from).toISOString() })
 
     await call('POST', '/api/v1/ingest/bluesky', { body: jetstreamPost({ did: did(7), rkey: '3pause000002', text: 'hello? any news', langs: ['en'], timeUs: Date.now() * 1000, reply: { rootRkey: '3pause000001' } }) })
     expect((await call('GET', `/api/v1/conversations/${conversationId}`)).json.status).toBe('open')
+    expect((await sla()).pausedSince).toBeNull()
     const closed = await pausesOf()
     expect(closed).toHaveLength(1)
     expect(Date.parse(closed[0]!.to!)).toBeGreaterThanOrEqual(Date.parse(closed[0]!.from))

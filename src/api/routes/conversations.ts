@@ -36,6 +36,7 @@ const NullableText = Type.Union([Type.String(), Type.Null()])
 const SlaView = Type.Union([Type.Null(), Type.Object({
   state: Type.String({ description: 'none (no policy), ok, warning or breached' }), metric: NullableText, dueAt: NullableText,
   firstResponseDueAt: NullableText, nextResponseDueAt: NullableText, resolutionDueAt: NullableText, firstRespondedAt: NullableText, snoozedUntil: NullableText,
+  pausedSince: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'while pending or snoozed: since when the resolution clock is stopped' })),
 })])
 
 const snoozeMsDefault = 86_400_000

@@ -399,9 +399,10 @@ export function routingQueries(sql: Sql) {
         [id, s.state, s.metric, s.dueAt, s.due.first_response, s.due.next_response, s.due.resolution],
       )
     },
-    async slaOf(conversationId: string): Promise<{ state: string; metric: string | null; dueAt: string | null; firstResponseDueAt: string | null; nextResponseDueAt: string | null; resolutionDueAt: string | null; firstRespondedAt: string | null; snoozedUntil: string | null } | null> {
+    async slaOf(conversationId: string): Promise<{ state: string; metric: string | null; dueAt: string | null; firstResponseDueAt: string | null; nextResponseDueAt: string | null; resolutionDueAt: string | null; firstRespondedAt: string | null; snoozedUntil: string | null; pausedSince: string | null } | null> {
       const { rows } = await sql.query<Record<string, Date | string | null>>(
-        `select sla_state, sla_metric, sla_due_at, sla_first_response_due_at, sla_next_response_due_at, sla_resolution_due_at, first_responded_at, snoozed_until
+        `select sla_state, sla_metric, sla_due_at, sla_first_response_due_at, sla_next_response_due_at, sla_resolution_due_at, first_responded_at, snoozed_until,
+           case when (sla_pauses -> -1) ? 'from' and not ((sla_pauses -> -1) ? 'to') then sla_pauses -> -1 ->> 'from' end as paused_since
          from conversation where id = $1`, [conversationId])
       const r = rows[0]
       if (r === undefined) return null
@@ -409,6 +410,7 @@ export function routingQueries(sql: Sql) {
       return {
         state: String(r.sla_state), metric: (r.sla_metric as string | null) ?? null, dueAt: iso(r.sla_due_at!), firstResponseDueAt: iso(r.sla_first_response_due_at!),
         nextResponseDueAt: iso(r.sla_next_response_due_at!), resolutionDueAt: iso(r.sla_resolution_due_at!), firstRespondedAt: iso(r.first_responded_at!), snoozedUntil: iso(r.snoozed_until!),
+        pausedSince: iso(r.paused_since!),
       }
     },
     async slaPolicies(workspaceId: string): Promise<SlaPolicyRow[]> {
