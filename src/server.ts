@@ -12,6 +12,8 @@ import type { EarshotConfig } from './config.ts'
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts'
 import { createRunner, type Runner } from './pipeline/runner.ts'
 import { createSlaWatch, type SlaWatch } from './pipeline/sla-watch.ts'
+import { createEventWorker, type EventWorker } from './events/worker.ts'
+import { createCsatWorker, type CsatWorker } from './csat/worker.ts'
 import { createSourceSupervisor, type SourceSupervisor } from './sources/supervisor.ts'
 import { openStore, type Store } from './store/index.ts'
 import { generateToken } from './store/queries/tokens.ts'
@@ -35,6 +37,10 @@ export interface Earshot {
   secretBox: SecretBox
   /** SLA clocks and snooze wake-ups every 15 s (tests call tick()). */
   slaWatch: SlaWatch
+  /** Delivers outgoing event webhooks (tests call drain()). */
+  events: EventWorker
+  /** Sends satisfaction surveys whose time has come (tests call tick()). */
+  csat: CsatWorker
   app: FastifyInstance
   /** The admin token generated on this start, if one was; shown once. */
   generatedAdminToken: string | null
@@ -77,6 +83,8 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
   let outbox: OutboxWorker | null = null
   let sources: SourceSupervisor | null = null
   let slaWatch: SlaWatch | null = null
+  let events: EventWorker | null = null
+  let csat: CsatWorker | null = null
   try {
     bus = await openBus(config.bus)
     const generatedAdminToken = await bootstrap(store, config)
@@ -91,16 +99,29 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
     if (config.sources) await sources.start()
     slaWatch = createSlaWatch(store, bus, log)
     slaWatch.start()
+    const webhooksAllowPrivate = config.webhooksAllowPrivate ?? true
+    events = createEventWorker({ store, secretBox, log, allowPrivateNetwork: webhooksAllowPrivate })
+    events.start()
+    let listeningUrl: string | null = null
+    csat = createCsatWorker({ store, bus, outbox, log, baseUrl: () => config.publicUrl ?? listeningUrl ?? `http://${config.host}:${config.port}` })
+    csat.start()
     const app = await buildApp({
       store, bus, runner, secretBox, outbox, sources, llm, metrics: createMetrics(), ingestBodyLimitBytes: config.ingestBodyLimitBytes,
-      logger: opts.httpLogger === true ? { level: config.logLevel } : false,
+      logger: opts.httpLogger === true ? { level: config.logLevel } : false, webhooksAllowPrivate,
     })
-    const started = { store, bus, runner, outbox, sources, secretBox, slaWatch, app }
+    // Without EARSHOT_PUBLIC_URL, survey links use the address the server listens on (port 0 picks one).
+    app.addHook('onListen', async () => {
+      const address = app.server.address()
+      if (address !== null && typeof address === 'object') listeningUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+    })
+    const started = { store, bus, runner, outbox, sources, secretBox, slaWatch, events, csat, app }
     return {
       ...started,
       generatedAdminToken,
       async close() {
         await app.close()
+        await started.csat.stop()
+        await started.events.stop()
         await started.slaWatch.stop()
         await started.sources.stop()
         await started.outbox.stop()
@@ -110,6 +131,8 @@ export async function startEarshot(config: EarshotConfig, opts: StartOptions = {
       },
     }
   } catch (error) {
+    await csat?.stop().catch(() => undefined)
+    await events?.stop().catch(() => undefined)
     await slaWatch?.stop().catch(() => undefined)
     await sources?.stop().catch(() => undefined)
     await outbox?.stop().catch(() => undefined)

@@ -36,6 +36,8 @@ import { wallboardRoutes } from './routes/wallboard.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 import { credentialRoutes, sessionRoutes } from './routes/session.ts'
 import { workflowRoutes } from './routes/workflow.ts'
+import { eventWebhookRoutes } from './routes/event-webhooks.ts'
+import { csatRoutes, csatPublicRoutes } from './routes/csat.ts'
 
 const pageDir = join(dirname(fileURLToPath(import.meta.url)), 'page')
 /** The agent app built by `npm run build` (web/ → web/dist); without it, the single-file first page is served. */
@@ -73,7 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   await app.register(cookie)
 
-  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes, secretBox: opts.secretBox, outbox: opts.outbox, sources: opts.sources, llm: opts.llm ?? null }
+  const deps: ApiDeps = { store: opts.store, bus: opts.bus, runner: opts.runner, metrics: opts.metrics, ingestBodyLimitBytes: opts.ingestBodyLimitBytes, secretBox: opts.secretBox, outbox: opts.outbox, sources: opts.sources, llm: opts.llm ?? null, ...(opts.webhooksAllowPrivate === undefined ? {} : { webhooksAllowPrivate: opts.webhooksAllowPrivate }) }
   await app.register(opsRoutes, deps)
 
   const built = existsSync(join(webDistDir, 'index.html'))
@@ -108,6 +110,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   }))
 
+  // Customers answer satisfaction surveys from a link: the token in it is their only credential.
+  await app.register(csatPublicRoutes, deps)
+
   // Platforms deliver webhooks without our bearer token: their own signatures authenticate them.
   await app.register(webhookRoutes, { ...deps, prefix: '/api/v1' })
   // Signing in has no credentials yet: its own route checks them (rate-limited).
@@ -134,6 +139,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await v1.register(noteRoutes, deps)
     await v1.register(mergeRoutes, deps)
     await v1.register(contactRoutes, deps)
+    await v1.register(eventWebhookRoutes, deps)
+    await v1.register(csatRoutes, deps)
   }, { prefix: '/api/v1' })
 
   return app

@@ -20,4 +20,6 @@ export interface ApiDeps {
   sources: { refresh(): Promise<void> }
   /** The optional LLM (EARSHOT_LLM_URL): drafts replies for agents; absent = off. */
   llm?: LlmClient | null
+  /** Event webhooks may point at loopback/private addresses (default true; EARSHOT_WEBHOOKS_PRIVATE=0 refuses them). */
+  webhooksAllowPrivate?: boolean
 }

@@ -3,7 +3,8 @@
 // path, run by the pipeline on new customer messages and on engagement updates, in order, with `stop`,
 // logged with outcomes, audited, and a dry run that changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiClient, type ApiCall } from '../testing/api-client.ts'
+import WebSocket from 'ws'
+import { apiClient, eventually, type ApiCall } from '../testing/api-client.ts'
 import { did as didOf, jetstreamPost } from '../testing/payloads.ts'
 import type { TestServer } from '../testing/server.ts'
 
@@ -183,8 +184,16 @@ export function workflowSuite(name: string, start: () => Promise<TestServer>): v
         expect(runs.map((r: any) => [r.event, r.outcome])).toEqual([['conversation.updated', 'applied']])
 
         expect((await call('PATCH', `/api/v1/automations/${ruleIds.disabled}`, { body: { enabled: true, if: { field: 'channel', op: 'eq', value: 'bluesky' } } })).status).toBe(200)
+        const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/v1/stream?access_token=${server.adminToken}`)
+        const received: any[] = []
+        socket.on('message', (data) => received.push(JSON.parse(String(data))))
+        await new Promise((r) => socket.once('open', r))
         const resolved = await ingest(5, '3wflow0000005', 'Just checking in on the status of my booking, thanks')
         expect(resolved.status).toBe('resolved')
+        // resolved by a rule is a resolution like any other: the event goes out (and CSAT would follow)
+        const event = await eventually(async () => received.find((e) => e.type === 'conversation.resolved' && e.data?.conversationId === resolved.id), 'conversation.resolved on the stream')
+        expect(event.data.actor).toBe('automation:Disabled')
+        socket.close()
       })
     })
   })

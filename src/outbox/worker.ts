@@ -66,7 +66,8 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
         url: sent.url, raw: sent.raw,
       })
       await tx.outbox.markSent(row.id, sent.externalId, messageId)
-      await tx.routing.recordReply(row.conversationId, new Date()) // stops the first-response SLA clock
+      // stops the first-response SLA clock; a satisfaction survey is not an answer
+      if (row.requestedBy !== 'system:csat') await tx.routing.recordReply(row.conversationId, new Date())
       await tx.sql.query(`update conversation set status = case when status = 'new' then 'open' else status end where id = $1`, [row.conversationId])
       await tx.conversations.refreshMany([row.conversationId], [])
       await tx.audit.record({ workspaceId: row.workspaceId, actor: row.requestedBy ?? 'system:outbox', action: `reply.sent`, targetType: 'conversation', targetId: row.conversationId, detail: { outboxId: row.id, externalId: sent.externalId, action: row.action } })

@@ -12,6 +12,8 @@ import type { Sql } from '../store/db.ts'
 import { runAutomations, type AutomationAction, type AutomationEvent, type AutomationRule, type FiredAction } from '../workflow/automation.ts'
 import { transition, type StatusEvent } from '../workflow/status.ts'
 import { normalizeTag, tagsPerConversationMax } from '../workflow/tags.ts'
+import type { EarshotEvent } from '../events/event.ts'
+import { publishEvents, recordResolution } from './csat.ts'
 
 type Tx = Queries & { sql: Sql }
 
@@ -39,7 +41,7 @@ function statusEventFor(from: ConversationStatus, to: ConversationStatus, now: D
 }
 
 /** Applies one fired action; returns 'applied' or why it was skipped. */
-async function applyAction(tx: Tx, t: AutomationTrigger, rule: AutomationRule, action: AutomationAction, now: Date): Promise<string> {
+async function applyAction(tx: Tx, t: AutomationTrigger, rule: AutomationRule, action: AutomationAction, now: Date, events: EarshotEvent[]): Promise<string> {
   const { workspaceId, conversationId } = t
   switch (action.type) {
     case 'set_queue': {
@@ -66,6 +68,8 @@ async function applyAction(tx: Tx, t: AutomationTrigger, rule: AutomationRule, a
       if (!result.changed) return 'skipped: already there'
       await tx.routing.setStatusState(workspaceId, conversationId, result.state, null)
       if (state.assigneeId !== null && result.state.status !== 'open') await tx.routing.markIdleIfFree([state.assigneeId], now)
+      // resolved by a rule is resolved: the conversation.resolved event and the CSAT survey follow as after an agent's
+      if (result.state.status === 'resolved') events.push(...await recordResolution(tx, { workspaceId, conversationId, resolvedAt: result.state.resolvedAt ?? now, actor: `automation:${rule.name}` }))
       return 'applied'
     }
     case 'set_priority_override': {
@@ -98,7 +102,7 @@ async function applyAction(tx: Tx, t: AutomationTrigger, rule: AutomationRule, a
 }
 
 /** One workspace's triggers in one transaction. Exported for the API's "run now" and tests. */
-export async function automateIn(tx: Tx, workspaceId: string, triggers: AutomationTrigger[], rules: readonly AutomationRule[], now: Date): Promise<string[]> {
+export async function automateIn(tx: Tx, workspaceId: string, triggers: AutomationTrigger[], rules: readonly AutomationRule[], now: Date, events: EarshotEvent[] = []): Promise<string[]> {
   if (rules.length === 0 || triggers.length === 0) return []
   const conversations = new Map((await tx.routing.byIds(workspaceId, [...new Set(triggers.map((t) => t.conversationId))])).map((c) => [c.id, c]))
   const byId = new Map(rules.map((r) => [r.id, r]))
@@ -110,7 +114,7 @@ export async function automateIn(tx: Tx, workspaceId: string, triggers: Automati
     const fired: FiredAction[] = runAutomations({ type: t.event }, { ...factsOf(c, { status: c.status }), assigneeId: c.assigneeId }, rules)
     for (const f of fired) {
       const rule = byId.get(f.ruleId)!
-      const outcome = await applyAction(tx, t, rule, f.action, now)
+      const outcome = await applyAction(tx, t, rule, f.action, now, events)
       runs.push({ workspaceId, ruleId: rule.id, conversationId: c.id, event: t.event, action: f.action, outcome })
       if (outcome !== 'applied') continue
       changed.add(c.id)
@@ -138,8 +142,10 @@ export function createAutomator(store: Store, bus: Bus, opts: { kickOutbox?: () 
         const rules = await rulesOf(workspaceId)
         if (rules.length === 0) continue
         try {
-          const ids = await store.transaction((tx) => automateIn(tx, workspaceId, list, rules, new Date()))
+          const events: EarshotEvent[] = []
+          const ids = await store.transaction((tx) => automateIn(tx, workspaceId, list, rules, new Date(), events))
           for (const id of ids) await publishConversationUpdated(bus, workspaceId, id)
+          await publishEvents(bus, events, log)
           changed.push(...ids)
           if (rules.some((r) => r.then.some((a) => a.type === 'hide'))) opts.kickOutbox?.()
         } catch (error) {

@@ -23,6 +23,8 @@ import type { PriorityWeights } from '../core/priority.ts'
 import { refineAfterCommit, type Refinable } from './llm-refine.ts'
 import { applyConversationContext } from './context-priority.ts'
 import type { LlmClient } from '../triage/llm/client.ts'
+import type { EarshotEvent } from '../events/event.ts'
+import { publishEvents, takeReplyScore } from './csat.ts'
 
 export interface UnitOutcome {
   inboundId: string
@@ -208,6 +210,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       const touched = new Map<string, boolean>()
       const triggers = new Map<string, AutomationTrigger[]>()
       const refinable: Refinable[] = []
+      const workspaceEvents: EarshotEvent[] = []
       for (const parsed of parsedRows) {
         const outcome = emptyOutcome(parsed.row)
         outcomes.push(outcome)
@@ -224,6 +227,14 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
         for (const { msg, triage } of parsed.messages) {
           const listening = listeningOf(msg)
           const applied = await applyMessage(tx, ctx, { msg, triage, listening, openSource })
+          if (applied.change === 'insert' && applied.reopen && applied.conversationId !== null) {
+            // a bare "4" answering a satisfaction survey is its score, and does not reopen the conversation
+            const scored = await takeReplyScore(tx, { workspaceId: ctx.workspaceId, conversationId: applied.conversationId, channel: msg.channel, text: msg.text, at: parsed.row.receivedAt })
+            if (scored !== null) {
+              applied.reopen = false
+              workspaceEvents.push(scored)
+            }
+          }
           if (applied.change === 'unmatched') unmatched++
           count(outcome, applied)
           if (llm !== null && (applied.change === 'insert' || applied.change === 'update') && msg.direction === 'in') {
@@ -248,7 +259,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       await refreshConversations(tx, touched)
       await applyConversationContext(tx, [...touched.keys()], (workspaceId) => weightsOf(tx, workspaceId))
       await tx.inbound.markDone(outcomes.filter((o) => o.rejected === null).map((o) => o.inboundId))
-      return { outcomes, events: [...events.values()], triggers: [...triggers.values()].flat(), refinable }
+      return { outcomes, events: [...events.values()], triggers: [...triggers.values()].flat(), refinable, workspaceEvents }
     })
   }
 
@@ -290,6 +301,7 @@ export function createRunner(store: Store, bus: Bus, log: (line: string) => void
       try {
         const result = await processBatch(slice)
         await publish(result.events)
+        await publishEvents(bus, result.workspaceEvents, log)
         await automator.run(result.triggers).catch((error: unknown) => log(`automations failed: ${String(error)}`))
         await routeAfterCommit(result.events)
         if (llm !== null && result.refinable.length > 0) {

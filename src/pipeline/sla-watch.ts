@@ -9,6 +9,7 @@ import type { Store } from '../store/index.ts'
 import { createRouter } from './route.ts'
 import { applyConversationContext } from './context-priority.ts'
 import type { PriorityWeights } from '../core/priority.ts'
+import { newEvent } from '../events/event.ts'
 
 export const slaSubject = (workspaceId: string) => `earshot.sla.${subjectToken(workspaceId)}`
 
@@ -44,7 +45,7 @@ export function createSlaWatch(store: Store, bus: Bus, log: (line: string) => vo
     for (const row of await store.routing.slaWatched()) {
       const check = validateSlaPolicy(row.policy)
       if (!check.ok) continue
-      const facts = { priority: row.priority, createdAt: row.createdAt, firstResponseAt: row.firstRespondedAt, lastCustomerMessageAt: row.lastCustomerAt, lastAgentReplyAt: row.lastAgentReplyAt, resolvedAt: row.resolvedAt }
+      const facts = { priority: row.priority, createdAt: row.createdAt, firstResponseAt: row.firstRespondedAt, lastCustomerMessageAt: row.lastCustomerAt, lastAgentReplyAt: row.lastAgentReplyAt, resolvedAt: row.resolvedAt, pauses: row.pauses }
       const state = slaState(facts, check.policy, now)
       const sameDue = (row.slaDueAt?.getTime() ?? null) === (state.dueAt?.getTime() ?? null)
       if (state.state === row.slaState && sameDue && state.metric === row.slaMetric) continue
@@ -56,7 +57,11 @@ export function createSlaWatch(store: Store, bus: Bus, log: (line: string) => vo
       }
       events.push(event)
       workspaces.add(row.workspaceId)
-      await store.audit.record({ workspaceId: row.workspaceId, actor: 'system:sla', action: event.type, targetType: 'conversation', targetId: row.id, detail: { metric: event.metric, dueAt: event.dueAt, band: event.band } })
+      await store.transaction(async (tx) => {
+        await tx.audit.record({ workspaceId: row.workspaceId, actor: 'system:sla', action: event.type, targetType: 'conversation', targetId: row.id, detail: { metric: event.metric, dueAt: event.dueAt, band: event.band } })
+        // to the workspace's event webhooks (durable queue, delivered by events/worker.ts)
+        await tx.eventWebhooks.enqueue(newEvent(event.type, row.workspaceId, now, { conversationId: row.id, metric: event.metric, dueAt: event.dueAt, band: event.band }))
+      })
       await bus.publish(slaSubject(row.workspaceId), event).catch((error: unknown) => log(`could not publish ${event.type}: ${String(error)}`))
     }
     // the clock moves on its own: waiting points grow (and repeat contacts age out) without a new message

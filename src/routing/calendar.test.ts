@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { addBusinessTime, alwaysOpen, isOpenAt, localTimeAt, validateCalendar, zoneOffsetMs, type BusinessCalendar } from './calendar.ts'
+import { addBusinessTime, alwaysOpen, businessMsBetween, isOpenAt, localTimeAt, validateCalendar, zoneOffsetMs, type BusinessCalendar } from './calendar.ts'
 
 const paris: BusinessCalendar = {
   timezone: 'Europe/Paris',
@@ -99,5 +99,27 @@ describe('validateCalendar', () => {
     fc.assert(fc.property(fc.jsonValue(), (json) => {
       expect(typeof validateCalendar(json).ok).toBe('boolean')
     }), { numRuns: 300 })
+  })
+})
+
+describe('businessMsBetween', () => {
+  it('counts only open hours, skipping lunch, the weekend and holidays', () => {
+    // Friday 17:00 Paris → Monday 10:00 Paris: 1 h on Friday, 1 h on Monday.
+    expect(businessMsBetween(paris, new Date('2026-03-06T16:00:00Z'), new Date('2026-03-09T09:00:00Z'))).toBe(2 * hour)
+    // Monday 11:00 → 14:00 Paris: 1 h before lunch, 1 h after.
+    expect(businessMsBetween(paris, new Date('2026-03-02T10:00:00Z'), new Date('2026-03-02T13:00:00Z'))).toBe(2 * hour)
+    // 1 May 2026 is a Friday and a holiday.
+    expect(businessMsBetween(paris, new Date('2026-04-30T22:00:00Z'), new Date('2026-05-01T21:00:00Z'))).toBe(0)
+    expect(businessMsBetween(null, new Date(0), new Date(5000))).toBe(5000)
+    expect(businessMsBetween(paris, new Date('2026-03-02T13:00:00Z'), new Date('2026-03-02T10:00:00Z'))).toBe(0)
+  })
+
+  it('is the inverse of addBusinessTime', () => {
+    const start = Date.parse('2026-03-01T00:00:00Z')
+    fc.assert(fc.property(fc.integer({ min: 0, max: 60 * 24 * 30 }), fc.integer({ min: 0, max: 60 * 24 * 20 }), (startMinute, minutes) => {
+      const from = new Date(start + startMinute * 60_000)
+      const due = addBusinessTime(paris, from, minutes * 60_000)!
+      expect(businessMsBetween(paris, from, due)).toBe(minutes * 60_000)
+    }), { numRuns: 200 })
   })
 })

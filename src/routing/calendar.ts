@@ -196,6 +196,34 @@ export function addBusinessTime(cal: BusinessCalendar | null, start: Date, durat
   return null
 }
 
+/**
+ * Open time between two instants, in ms (a null calendar is always open). Pure; 0 when `to` is not after
+ * `from`. Counts at most searchDaysMax days past `from` (a longer stretch is cut there).
+ */
+export function businessMsBetween(cal: BusinessCalendar | null, from: Date, to: Date): number {
+  const a = from.getTime()
+  const b = to.getTime()
+  if (b <= a) return 0
+  if (cal === null) return b - a
+  const c = compile(cal)
+  let total = 0
+  let dayWall = localTimeAt(a, c.timezone).dayStartWallMs
+  for (let i = 0; i < searchDaysMax; i++, dayWall += dayMs) {
+    const date = new Date(dayWall)
+    if (c.holidays.has(date.toISOString().slice(0, 10))) continue
+    let past = false
+    for (const [s, e] of c.weekly[date.getUTCDay()]!) {
+      const openAt = wallTimeToInstant(dayWall + s * minuteMs, c.timezone)
+      const closeAt = wallTimeToInstant(dayWall + e * minuteMs, c.timezone)
+      if (openAt >= b) past = true
+      const overlap = Math.min(closeAt, b) - Math.max(openAt, a)
+      if (overlap > 0) total += overlap
+    }
+    if (past || wallTimeToInstant(dayWall + dayMs, c.timezone) >= b) break
+  }
+  return total
+}
+
 // ── validation ────────────────────────────────────────────────────────────────────────────────
 
 /** Where untrusted input is wrong ('$.weekly.mon[0].end') and why, in words an admin can act on. */

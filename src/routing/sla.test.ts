@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { BusinessCalendar } from './calendar.ts'
-import { bandOf, slaDueTimes, slaState, validateSlaPolicy, type SlaConversation, type SlaPolicy } from './sla.ts'
+import { addBusinessTime, businessMsBetween, type BusinessCalendar } from './calendar.ts'
+import { addActiveBusinessTime, bandOf, slaClocks, slaDueTimes, slaState, validateSlaPolicy, type SlaConversation, type SlaPolicy } from './sla.ts'
 
 const paris: BusinessCalendar = {
   timezone: 'Europe/Paris',
@@ -17,6 +17,8 @@ const policy: SlaPolicy = {
     low: { firstResponseMinutes: 240, nextResponseMinutes: null, resolutionMinutes: null },
   },
 }
+const addBusinessTime_ = (cal: BusinessCalendar | null, from: Date, minutes: number): Date => addBusinessTime(cal, from, minutes * 60_000)!
+const businessMsBetween_ = businessMsBetween
 const created = new Date('2026-03-02T10:00:00Z')
 const at = (minutes: number): Date => new Date(created.getTime() + minutes * 60_000)
 const fresh = (over: Partial<SlaConversation> = {}): SlaConversation => ({
@@ -72,6 +74,86 @@ describe('slaState', () => {
       if (s.dueAt !== null && at(minutes) >= s.dueAt) expect(s.state).toBe('breached')
       if (s.dueAt !== null && at(minutes) < s.dueAt) expect(s.state).not.toBe('breached')
     }))
+  })
+})
+
+describe('pauses (pending / snoozed)', () => {
+  const resolution = (c: SlaConversation, now: Date, p: SlaPolicy = policy) => slaClocks(c, p, now).find((k) => k.metric === 'resolution')
+
+  it('stops the resolution clock while pending and moves the due time by the pause', () => {
+    // high band: 480 min to resolve. Pending from minute 60 to 180: due at 480 + 120.
+    const replied = { firstResponseAt: at(10), lastAgentReplyAt: at(10) }
+    const closed = fresh({ ...replied, pauses: [{ from: at(60), to: at(180) }] })
+    expect(resolution(closed, at(200))).toMatchObject({ dueAt: at(600), state: 'ok', pausedSince: null })
+    expect(slaState(closed, policy, at(590))).toMatchObject({ state: 'warning', metric: 'resolution' })
+    expect(slaState(closed, policy, at(600)).state).toBe('breached')
+    // still pending: no due time, never breached however long it waits
+    const open = fresh({ ...replied, pauses: [{ from: at(60), to: null }] })
+    expect(resolution(open, at(5000))).toMatchObject({ dueAt: null, state: 'ok', pausedSince: at(60) })
+    expect(slaState(open, policy, at(5000))).toMatchObject({ state: 'ok', dueAt: null })
+    expect(slaDueTimes(open, policy, at(5000)).resolution).toBeNull()
+  })
+
+  it('keeps a breach that happened before the pause', () => {
+    const c = fresh({ firstResponseAt: at(10), lastAgentReplyAt: at(10), pauses: [{ from: at(500), to: null }] })
+    expect(resolution(c, at(600))).toMatchObject({ dueAt: at(480), state: 'breached' })
+  })
+
+  it('does not pause the first response clock', () => {
+    const c = fresh({ pauses: [{ from: at(5), to: null }] })
+    expect(slaState(c, policy, at(31))).toMatchObject({ state: 'breached', metric: 'first_response' })
+  })
+
+  it('starts the next-response clock only at the customer\'s next message after the pause', () => {
+    const base = { firstResponseAt: at(10), lastAgentReplyAt: at(10) }
+    // the customer wrote at 50, the agent put it on pending at 60 without answering: no next-response clock
+    const pending = fresh({ ...base, lastCustomerMessageAt: at(50), pauses: [{ from: at(60), to: null }] })
+    expect(slaClocks(pending, policy, at(200)).some((k) => k.metric === 'next_response')).toBe(false)
+    // an agent reopened it at 100 (no new customer message): still none
+    const reopened = fresh({ ...base, lastCustomerMessageAt: at(50), pauses: [{ from: at(60), to: at(100) }] })
+    expect(slaClocks(reopened, policy, at(200)).some((k) => k.metric === 'next_response')).toBe(false)
+    // the customer wrote at 150 (which reopened it): the clock starts at 150
+    const answered = fresh({ ...base, lastCustomerMessageAt: at(150), pauses: [{ from: at(60), to: at(150) }] })
+    expect(slaClocks(answered, policy, at(200)).find((k) => k.metric === 'next_response')).toMatchObject({ startedAt: at(150), dueAt: at(210) })
+  })
+
+  it('counts a pause in business time: pending over a weekend gives nothing back, pending on Monday does', () => {
+    const business = { ...policy, calendar: paris }
+    const monday = new Date('2026-03-02T08:00:00Z') // 09:00 Paris
+    // high band: 480 min = 8 business hours of 9 per day. Without pauses: due Monday 17:00 Paris (16:00 UTC).
+    const c = fresh({ createdAt: monday, firstResponseAt: monday, lastAgentReplyAt: monday, lastCustomerMessageAt: monday })
+    expect(resolution(c, monday, business)?.dueAt).toEqual(new Date('2026-03-02T16:00:00Z'))
+    // pending Monday 10:00 → 12:00 Paris: 2 business hours back → Tuesday 10:00 Paris (09:00 UTC)
+    const pausedMonday = { ...c, pauses: [{ from: new Date('2026-03-02T09:00:00Z'), to: new Date('2026-03-02T11:00:00Z') }] }
+    expect(resolution(pausedMonday, monday, business)?.dueAt).toEqual(new Date('2026-03-03T09:00:00Z'))
+    // pending Saturday → Sunday: closed hours, nothing changes
+    const saturday = { ...c, pauses: [{ from: new Date('2026-03-07T09:00:00Z'), to: new Date('2026-03-08T20:00:00Z') }] }
+    expect(resolution(saturday, monday, business)?.dueAt).toEqual(new Date('2026-03-02T16:00:00Z'))
+  })
+
+  it('never gives an earlier due time than without pauses, and later by at most the paused business time', () => {
+    const start = new Date('2026-03-02T06:00:00Z')
+    const cal = paris
+    const pausesArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 1, max: 3_000 })), { maxLength: 4 })
+    fc.assert(fc.property(fc.integer({ min: 1, max: 5_000 }), pausesArb, fc.boolean(), (targetMinutes, raw, withCalendar) => {
+      const calendar = withCalendar ? cal : null
+      // non-overlapping pauses in order
+      let t = start.getTime()
+      const pauses = raw.map(([gap, length]) => {
+        const from = new Date(t + gap * 60_000)
+        const to = new Date(from.getTime() + length * 60_000)
+        t = to.getTime()
+        return { from, to }
+      })
+      const plain = addBusinessTime_(calendar, start, targetMinutes)
+      const paused = addActiveBusinessTime(calendar, start, targetMinutes * 60_000, pauses)!
+      expect(paused.getTime()).toBeGreaterThanOrEqual(plain.getTime())
+      const pausedBusiness = pauses.reduce((a, p) => a + businessMsBetween_(calendar, p.from, p.to), 0)
+      expect(businessMsBetween_(calendar, start, paused)).toBeLessThanOrEqual(targetMinutes * 60_000 + pausedBusiness)
+      // the open time outside pauses up to the due time is exactly the target
+      const inPauses = pauses.reduce((a, p) => a + businessMsBetween_(calendar, p.from, new Date(Math.min(p.to.getTime(), paused.getTime()))), 0)
+      expect(businessMsBetween_(calendar, start, paused) - inPauses).toBe(targetMinutes * 60_000)
+    }), { numRuns: 200 })
   })
 })
 

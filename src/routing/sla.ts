@@ -1,6 +1,6 @@
 // SLA clocks: first response, next response and resolution targets per priority band, counted in
 // business time of the policy's calendar. Pure: the caller passes the conversation's timestamps and now.
-import { addBusinessTime, validateCalendar, type BusinessCalendar, type ValidationError } from './calendar.ts'
+import { addBusinessTime, businessMsBetween, validateCalendar, type BusinessCalendar, type ValidationError } from './calendar.ts'
 
 export type PriorityBand = 'urgent' | 'high' | 'normal' | 'low'
 export const priorityBands: readonly PriorityBand[] = ['urgent', 'high', 'normal', 'low']
@@ -28,6 +28,12 @@ export interface SlaPolicy {
 
 export const bandsMinDefault = { urgent: 70, high: 45, normal: 20 }
 
+/** A stretch the conversation spent waiting on the customer (pending or snoozed); `to` null: still waiting. */
+export interface SlaPause {
+  from: Date
+  to: Date | null
+}
+
 /** What the clocks read from a conversation. */
 export interface SlaConversation {
   /** Priority score 0..100: picks the band. */
@@ -40,6 +46,11 @@ export interface SlaConversation {
   /** The brand's latest reply. */
   lastAgentReplyAt: Date | null
   resolvedAt: Date | null
+  /**
+   * Pending/snoozed stretches, oldest first (missing: none). The resolution clock does not run during
+   * them; the next-response clock only counts customer messages after the latest one began.
+   */
+  pauses?: readonly SlaPause[]
 }
 
 export type ClockState = 'ok' | 'warning' | 'breached' | 'met'
@@ -53,6 +64,8 @@ export interface SlaClock {
   warnAt: Date | null
   /** When the clock stopped (reply sent, resolved); null while it runs. */
   stoppedAt: Date | null
+  /** Set while the clock is paused (the conversation waits on the customer): dueAt is then null. */
+  pausedSince: Date | null
   state: ClockState
 }
 
@@ -73,37 +86,66 @@ export function bandOf(priority: number, bandsMin: { urgent: number; high: numbe
   return 'low'
 }
 
-function clock(metric: SlaMetric, startedAt: Date, stoppedAt: Date | null, targetMinutes: number, policy: SlaPolicy, now: Date): SlaClock {
+/**
+ * The instant when `durationMs` of open time, outside the pauses, has passed after `start`. Null when
+ * a pause is still open before that (the clock waits) or the calendar is never open.
+ */
+export function addActiveBusinessTime(cal: BusinessCalendar | null, start: Date, durationMs: number, pauses: readonly SlaPause[]): Date | null {
+  let cursor = start.getTime()
+  let remaining = Math.max(0, durationMs)
+  const sorted = [...pauses].sort((a, b) => a.from.getTime() - b.from.getTime())
+  for (const p of sorted) {
+    if (p.to !== null && p.to.getTime() <= cursor) continue
+    const pauseFrom = Math.max(p.from.getTime(), cursor)
+    const active = businessMsBetween(cal, new Date(cursor), new Date(pauseFrom))
+    if (remaining <= active) return addBusinessTime(cal, new Date(cursor), remaining)
+    remaining -= active
+    if (p.to === null) return null
+    cursor = Math.max(cursor, p.to.getTime())
+  }
+  return addBusinessTime(cal, new Date(cursor), remaining)
+}
+
+function clock(metric: SlaMetric, startedAt: Date, stoppedAt: Date | null, targetMinutes: number, policy: SlaPolicy, now: Date, pauses: readonly SlaPause[] = []): SlaClock {
   const targetMs = targetMinutes * 60_000
-  const dueAt = addBusinessTime(policy.calendar, startedAt, targetMs)
-  const warnAt = addBusinessTime(policy.calendar, startedAt, (targetMs * policy.warningPercent) / 100)
+  // A pause still open when the clock stopped ends there; pauses after the stop do not matter.
+  const relevant = stoppedAt === null ? pauses : pauses.filter((p) => p.from.getTime() < stoppedAt.getTime()).map((p) => (p.to === null ? { from: p.from, to: stoppedAt } : p))
+  const dueAt = addActiveBusinessTime(policy.calendar, startedAt, targetMs, relevant)
+  const warnAt = addActiveBusinessTime(policy.calendar, startedAt, (targetMs * policy.warningPercent) / 100, relevant)
+  const open = stoppedAt === null ? relevant.find((p) => p.to === null) : undefined
+  const pausedSince = open === undefined ? null : open.from
   let state: ClockState
   if (stoppedAt !== null) state = dueAt === null || stoppedAt.getTime() <= dueAt.getTime() ? 'met' : 'breached'
   else if (dueAt !== null && now.getTime() >= dueAt.getTime()) state = 'breached'
   else if (warnAt !== null && now.getTime() >= warnAt.getTime()) state = 'warning'
   else state = 'ok'
-  return { metric, startedAt, targetMinutes, dueAt, warnAt, stoppedAt, state }
+  return { metric, startedAt, targetMinutes, dueAt, warnAt, stoppedAt, pausedSince: dueAt === null ? pausedSince : null, state }
 }
 
 /**
- * The conversation's clocks under a policy. First response runs from the first customer message until
- * the first reply (or resolution without one); next response runs while a customer message after the
- * first reply waits for an answer; resolution runs from the first message until resolved.
+ * The conversation's clocks. First response runs from the first customer message until the first reply
+ * (or resolution without one); it does not pause. Next response runs while a customer message waits for
+ * an answer: one written after the first reply, the latest reply and the start of the latest pause (so a
+ * conversation put on pending starts it again only at the customer's next message). Resolution runs from
+ * the first message until resolved, stopped while the conversation is pending or snoozed.
  */
 export function slaClocks(c: SlaConversation, policy: SlaPolicy, now: Date): SlaClock[] {
   const targets = policy.targets[bandOf(c.priority, policy.bandsMin)]
+  const pauses = c.pauses ?? []
   const clocks: SlaClock[] = []
   if (targets.firstResponseMinutes !== null) {
     clocks.push(clock('first_response', c.createdAt, c.firstResponseAt ?? c.resolvedAt, targets.firstResponseMinutes, policy, now))
   }
-  if (targets.nextResponseMinutes !== null && c.firstResponseAt !== null && c.resolvedAt === null && c.lastCustomerMessageAt !== null) {
-    const answeredUntil = Math.max(c.firstResponseAt.getTime(), c.lastAgentReplyAt?.getTime() ?? 0)
+  const pausedNow = pauses.some((p) => p.to === null)
+  if (targets.nextResponseMinutes !== null && c.firstResponseAt !== null && c.resolvedAt === null && c.lastCustomerMessageAt !== null && !pausedNow) {
+    const latestPause = pauses.reduce((t, p) => Math.max(t, p.from.getTime()), 0)
+    const answeredUntil = Math.max(c.firstResponseAt.getTime(), c.lastAgentReplyAt?.getTime() ?? 0, latestPause)
     if (c.lastCustomerMessageAt.getTime() > answeredUntil) {
       clocks.push(clock('next_response', c.lastCustomerMessageAt, null, targets.nextResponseMinutes, policy, now))
     }
   }
   if (targets.resolutionMinutes !== null) {
-    clocks.push(clock('resolution', c.createdAt, c.resolvedAt, targets.resolutionMinutes, policy, now))
+    clocks.push(clock('resolution', c.createdAt, c.resolvedAt, targets.resolutionMinutes, policy, now, pauses))
   }
   return clocks
 }

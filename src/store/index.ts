@@ -7,6 +7,8 @@ import { channelAccountQueries } from './queries/channel-accounts.ts'
 import { conversationQueries } from './queries/conversations.ts'
 import { conversationWorkflowQueries } from './queries/conversation-workflow.ts'
 import { deadLetterQueries, inboundQueries } from './queries/inbound.ts'
+import { eventWebhookQueries } from './queries/event-webhooks.ts'
+import { csatQueries } from './queries/csat.ts'
 import { correctionQueries } from './queries/corrections.ts'
 import { listeningQueries } from './queries/listening.ts'
 import { messageQueries } from './queries/messages.ts'
@@ -39,6 +41,8 @@ export function queriesOver(sql: Sql) {
     ...workflowQueries(sql),
     conversationWorkflow: conversationWorkflowQueries(sql),
     notes: noteQueries(sql),
+    eventWebhooks: eventWebhookQueries(sql),
+    csat: csatQueries(sql),
   }
 }
 

@@ -15,6 +15,8 @@ import { resolveWorkspace } from '../plugins/auth.ts'
 import { ConversationSchema, IdParams, MessageSchema, StatusSchema, WorkspaceQuery } from '../schemas.ts'
 import { normalizeTag } from '../../workflow/tags.ts'
 import { refuseMerged } from '../conversation-guard.ts'
+import { publishEvents, recordResolution } from '../../pipeline/csat.ts'
+import type { EarshotEvent } from '../../events/event.ts'
 
 const ListQuery = Type.Composite([
   WorkspaceQuery,
@@ -39,6 +41,7 @@ const NullableText = Type.Union([Type.String(), Type.Null()])
 const SlaView = Type.Union([Type.Null(), Type.Object({
   state: Type.String({ description: 'none (no policy), ok, warning or breached' }), metric: NullableText, dueAt: NullableText,
   firstResponseDueAt: NullableText, nextResponseDueAt: NullableText, resolutionDueAt: NullableText, firstRespondedAt: NullableText, snoozedUntil: NullableText,
+  pausedSince: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'while pending or snoozed: since when the resolution clock is stopped' })),
 })])
 
 const snoozeMsDefault = 86_400_000
@@ -124,6 +127,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
     refuseMerged(before)
     const status = req.body.status as ConversationStatus
     const now = new Date()
+    const events: EarshotEvent[] = []
     const updated = await store.transaction(async (tx) => {
       const state = (await tx.routing.statusState(ws.id, before.id)) ?? raise('CONVERSATION_NOT_FOUND', before.id)
       if (req.body.version !== undefined && req.body.version !== state.version) return false
@@ -133,11 +137,16 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       if (ok) {
         await tx.audit.record({ workspaceId: ws.id, actor: `token:${req.token!.name}`, action: 'conversation.status', targetType: 'conversation', targetId: before.id, detail: { from: state.status, to: result.state.status, ...(result.state.snoozedUntil === null ? {} : { until: result.state.snoozedUntil.toISOString() }) } })
         if (state.assigneeId !== null && result.state.status !== 'open') await tx.routing.markIdleIfFree([state.assigneeId], now)
+        // conversation.resolved to the event webhooks, and the satisfaction survey when the workspace wants one
+        if (result.state.status === 'resolved' && state.status !== 'resolved') {
+          events.push(...await recordResolution(tx, { workspaceId: ws.id, conversationId: before.id, resolvedAt: result.state.resolvedAt ?? now, actor: `token:${req.token!.name}` }))
+        }
       }
       return ok
     })
     if (!updated) raise('CONFLICT', `conversation changed since version ${req.body.version}; now at ${before.version}`)
     await publishConversationUpdated(bus, ws.id, before.id)
+    await publishEvents(bus, events, (line) => app.log.warn(line))
     // resolved / pending / snoozed free the agent's capacity; a reopened unassigned conversation waits for an agent
     await router.route(ws.id).catch((error: unknown) => app.log.warn(`routing after a status change failed: ${String(error)}`))
     return (await store.conversations.get(ws.id, before.id))!

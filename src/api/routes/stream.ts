@@ -9,6 +9,7 @@ import { resolveWorkspace } from '../plugins/auth.ts'
 import { WorkspaceQuery } from '../schemas.ts'
 import { slaSubject, type SlaEvent } from '../../pipeline/sla-watch.ts'
 import { noteSubject, type NoteEvent } from './notes.ts'
+import { eventsSubject } from '../../events/event.ts'
 
 const bufferedBytesMax = 1 << 20 // a client this far behind is too slow: drop it rather than grow memory
 
@@ -17,7 +18,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
     websocket: true,
     schema: {
       summary: 'Live conversation events (WebSocket)',
-      description: 'Messages are JSON: {type:"hello",workspace,connection} first, then {type:"conversation.created"|"conversation.updated", conversation}, {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at}, {type:"note.created", conversationId, note} and, to the agent a note mentions, {type:"mention.created", conversationId, note}, and {type:"presence", conversationId, state:"viewing"|"typing"|"left", who:{key,name,agentId}, connection, at}. Clients send {type:"presence", conversationId, state} while they view or type in a conversation (again every 15 s; viewers older than 40 s are gone). Browsers sign in with the session cookie; scripts may pass ?access_token=.',
+      description: 'Messages are JSON: {type:"hello",workspace,connection} first, then {type:"conversation.created"|"conversation.updated", conversation}, {type:"sla.warning"|"sla.breached", conversationId, metric, dueAt, band, at}, {type:"note.created", conversationId, note} and, to the agent a note mentions, {type:"mention.created", conversationId, note}, {id, type:"conversation.resolved"|"csat.received", workspaceId, at, data}, and {type:"presence", conversationId, state:"viewing"|"typing"|"left", who:{key,name,agentId}, connection, at}. Clients send {type:"presence", conversationId, state} while they view or type in a conversation (again every 15 s; viewers older than 40 s are gone). Browsers sign in with the session cookie; scripts may pass ?access_token=.',
       tags: ['conversations'],
       querystring: Type.Composite([WorkspaceQuery, Type.Object({ access_token: Type.Optional(Type.String()) })]),
     },
@@ -55,6 +56,12 @@ export const streamRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { st
     })
     socket.on('close', unsubscribeNotes)
     socket.on('error', unsubscribeNotes)
+    // workspace events: conversation.resolved, csat.received (the SLA ones come on their own subject above)
+    const unsubscribeEvents = bus.subscribe(eventsSubject(workspaceId), (m) => {
+      if (socket.readyState === socket.OPEN && socket.bufferedAmount <= bufferedBytesMax) socket.send(JSON.stringify(m.data))
+    })
+    socket.on('close', unsubscribeEvents)
+    socket.on('error', unsubscribeEvents)
     socket.on('close', unsubscribe)
     socket.on('error', unsubscribe)
     socket.on('close', unsubscribeSla)

@@ -2,7 +2,8 @@
 // 24 h of hourly volume by sentiment and outbound replies, reply outcomes, and a spike check.
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { detectSpike, wallboardQueries, type QueueLoad } from '../../store/queries/wallboard.ts'
+import { detectSpike, utcDayStart, wallboardQueries, type QueueLoad } from '../../store/queries/wallboard.ts'
+import { summarise } from '../../csat/survey.ts'
 import type { ApiDeps } from '../context.ts'
 import { ErrorBody } from '../errors.ts'
 import { resolveWorkspace } from '../plugins/auth.ts'
@@ -60,6 +61,12 @@ export const WallboardSchema = Type.Object({
     baselineStddev: Type.Number(),
     threshold: Type.Number(),
   }),
+  csat: Type.Object({
+    since: Type.String({ format: 'date-time', description: 'today: since 00:00 UTC' }),
+    count: Count,
+    average: Type.Union([Type.Null(), Type.Number()], { description: 'mean score 1..5; null without responses' }),
+    csatPercent: Type.Union([Type.Null(), Type.Number()], { description: 'share of 4 and 5 today, percent; null without responses' }),
+  }, { description: 'satisfaction scores received today' }),
 })
 
 const waitSeconds = (since: Date | null, nowMs: number) => (since === null ? null : Math.max(0, Math.floor((nowMs - since.getTime()) / 1000)))
@@ -70,7 +77,7 @@ export const wallboardRoutes: FastifyPluginAsyncTypebox<Pick<ApiDeps, 'store'>> 
 
   app.get('/wallboard', {
     schema: {
-      summary: 'Supervisor wallboard: queues, waits, agent load, hourly volume by sentiment, replies, spike check',
+      summary: 'Supervisor wallboard: queues, waits, agent load, hourly volume by sentiment, replies, spike check, today\'s CSAT',
       tags: ['supervisor'],
       querystring: WorkspaceQuery,
       response: { 200: WallboardSchema, 404: ErrorBody },
@@ -103,6 +110,7 @@ export const wallboardRoutes: FastifyPluginAsyncTypebox<Pick<ApiDeps, 'store'>> 
       hourly: facts.hourly.map((h) => ({ ...h, start: h.start.toISOString(), end: h.end.toISOString() })),
       replies: facts.replies,
       spike: detectSpike(facts.hourly.map((h) => h.inbound)),
+      csat: (({ count, average, csatPercent }) => ({ since: utcDayStart(now).toISOString(), count, average, csatPercent }))(summarise(facts.csatToday)),
     }
   })
 }

@@ -171,7 +171,24 @@ export interface SlaRow {
   slaState: 'none' | 'ok' | 'warning' | 'breached'
   slaMetric: string | null
   slaDueAt: Date | null
+  /** Pending/snoozed stretches (migration 0012's trigger keeps them); `to` null while still waiting. */
+  pauses: { from: Date; to: Date | null }[]
   policy: SlaPolicy
+}
+
+/** Reads conversation.sla_pauses (trusted: only the trigger writes it), dropping anything malformed. */
+export function pausesOf(json: unknown): { from: Date; to: Date | null }[] {
+  if (!Array.isArray(json)) return []
+  const out: { from: Date; to: Date | null }[] = []
+  for (const p of json) {
+    if (typeof p !== 'object' || p === null || typeof (p as { from?: unknown }).from !== 'string') continue
+    const from = new Date((p as { from: string }).from)
+    const rawTo = (p as { to?: unknown }).to
+    const to = typeof rawTo === 'string' ? new Date(rawTo) : null
+    if (Number.isNaN(from.getTime()) || (to !== null && Number.isNaN(to.getTime()))) continue
+    out.push({ from, to })
+  }
+  return out
 }
 
 const date = (v: Date | null): Date | null => (v === null ? null : new Date(v))
@@ -375,16 +392,16 @@ export function routingQueries(sql: Sql) {
     async slaWatched(): Promise<SlaRow[]> {
       const { rows } = await sql.query<{ id: string; workspace_id: string; status: ConversationStatus; priority: number; created_at: Date; first_responded_at: Date | null;
         last_customer_at: Date | null; last_agent_reply_at: Date | null; resolved_at: Date | null; sla_state: SlaRow['slaState']; sla_metric: string | null; sla_due_at: Date | null;
-        policy: SlaPolicy; policy_id: string; policy_name: string }>(
+        policy: SlaPolicy; policy_id: string; policy_name: string; sla_pauses: unknown }>(
         `select c.id, c.workspace_id, c.status, c.priority, c.created_at, c.first_responded_at, c.last_agent_reply_at, c.resolved_at,
-           c.sla_state, c.sla_metric, c.sla_due_at, p.policy, p.id as policy_id, p.name as policy_name,
+           c.sla_state, c.sla_metric, c.sla_due_at, c.sla_pauses, p.policy, p.id as policy_id, p.name as policy_name,
            (select max(m.created_at) from message m where m.conversation_id = c.id and m.direction = 'in') as last_customer_at
          from conversation c join queue q on q.id = c.queue_id join sla_policy p on p.id = q.sla_policy_id
          where c.status <> 'resolved' order by c.created_at limit ${slaBatchMax}`)
       return rows.map((r) => ({
         id: r.id, workspaceId: r.workspace_id, status: r.status, priority: r.priority, createdAt: new Date(r.created_at), firstRespondedAt: date(r.first_responded_at),
         lastCustomerAt: date(r.last_customer_at), lastAgentReplyAt: date(r.last_agent_reply_at), resolvedAt: date(r.resolved_at), slaState: r.sla_state,
-        slaMetric: r.sla_metric, slaDueAt: date(r.sla_due_at), policy: { ...r.policy, id: r.policy_id, name: r.policy_name },
+        slaMetric: r.sla_metric, slaDueAt: date(r.sla_due_at), pauses: pausesOf(r.sla_pauses), policy: { ...r.policy, id: r.policy_id, name: r.policy_name },
       }))
     },
     async setSla(id: string, s: { state: 'ok' | 'warning' | 'breached'; metric: string | null; dueAt: Date | null; due: { first_response: Date | null; next_response: Date | null; resolution: Date | null } }): Promise<void> {
@@ -394,9 +411,10 @@ export function routingQueries(sql: Sql) {
         [id, s.state, s.metric, s.dueAt, s.due.first_response, s.due.next_response, s.due.resolution],
       )
     },
-    async slaOf(conversationId: string): Promise<{ state: string; metric: string | null; dueAt: string | null; firstResponseDueAt: string | null; nextResponseDueAt: string | null; resolutionDueAt: string | null; firstRespondedAt: string | null; snoozedUntil: string | null } | null> {
+    async slaOf(conversationId: string): Promise<{ state: string; metric: string | null; dueAt: string | null; firstResponseDueAt: string | null; nextResponseDueAt: string | null; resolutionDueAt: string | null; firstRespondedAt: string | null; snoozedUntil: string | null; pausedSince: string | null } | null> {
       const { rows } = await sql.query<Record<string, Date | string | null>>(
-        `select sla_state, sla_metric, sla_due_at, sla_first_response_due_at, sla_next_response_due_at, sla_resolution_due_at, first_responded_at, snoozed_until
+        `select sla_state, sla_metric, sla_due_at, sla_first_response_due_at, sla_next_response_due_at, sla_resolution_due_at, first_responded_at, snoozed_until,
+           case when (sla_pauses -> -1) ? 'from' and not ((sla_pauses -> -1) ? 'to') then sla_pauses -> -1 ->> 'from' end as paused_since
          from conversation where id = $1`, [conversationId])
       const r = rows[0]
       if (r === undefined) return null
@@ -404,6 +422,7 @@ export function routingQueries(sql: Sql) {
       return {
         state: String(r.sla_state), metric: (r.sla_metric as string | null) ?? null, dueAt: iso(r.sla_due_at!), firstResponseDueAt: iso(r.sla_first_response_due_at!),
         nextResponseDueAt: iso(r.sla_next_response_due_at!), resolutionDueAt: iso(r.sla_resolution_due_at!), firstRespondedAt: iso(r.first_responded_at!), snoozedUntil: iso(r.snoozed_until!),
+        pausedSince: iso(r.paused_since!),
       }
     },
     async slaPolicies(workspaceId: string): Promise<SlaPolicyRow[]> {

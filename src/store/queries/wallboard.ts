@@ -1,6 +1,6 @@
 // The supervisor's wallboard: queue sizes and waits, agent load, status totals, 24 h of hourly
 // volume (inbound by sentiment, outbound), reply outcomes and a spike check — five read-only
-// statements over conversation, message, queue, agent and outbox.
+// statements over conversation, message, queue, agent and outbox — and today's satisfaction scores.
 //
 // Indexes that would help (not created here; no migration in this change):
 //   message  (workspace_id, created_at)            — the hourly series scans 24 h of one workspace
@@ -58,7 +58,12 @@ export interface WallboardFacts {
   byStatus: Record<string, number>
   hourly: HourBucket[]
   replies: ReplyCounts
+  /** Satisfaction scores since UTC midnight, by score. */
+  csatToday: Record<1 | 2 | 3 | 4 | 5, number>
 }
+
+/** The start of the UTC day of `now`: "today" for the wallboard's CSAT tile. */
+export const utcDayStart = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
 
 const queueSql = `
   with open_conv as (
@@ -124,6 +129,8 @@ const replySql = `
     (count(*) filter (where status = 'failed' and updated_at > $2::timestamptz - interval '24 hours'))::int as failed
   from outbox where workspace_id = $1`
 
+const csatSql = 'select score, count(*)::int as n from csat_response where workspace_id = $1 and created_at >= $2 group by score'
+
 interface QueueRow { id: string | null; name: string | null; open: number; unassigned: number; waiting: number; oldest_waiting_since: Date | string | null; sla_at_risk: number; sla_breached: number }
 interface HourRow { i: number; inbound: number; negative: number; neutral: number; positive: number; outbound: number }
 
@@ -159,6 +166,9 @@ export function wallboardQueries(sql: Sql) {
       const statusRows = await sql.query<{ status: string; n: number }>(statusSql, [workspaceId])
       const hourRows = await sql.query<HourRow>(hourlySql, [workspaceId, now.toISOString()])
       const replyRows = await sql.query<ReplyCounts>(replySql, [workspaceId, now.toISOString()])
+      const csatRows = await sql.query<{ score: number; n: number }>(csatSql, [workspaceId, utcDayStart(now).toISOString()])
+      const csatToday = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 }
+      for (const r of csatRows.rows) if (r.score >= 1 && r.score <= 5) csatToday[r.score as 1 | 2 | 3 | 4 | 5] = r.n
       if (hourRows.rows.length !== hourBucketCount) throw new Error(`hourly series has ${hourRows.rows.length} buckets`)
       const nowMs = now.getTime()
       return {
@@ -174,6 +184,7 @@ export function wallboardQueries(sql: Sql) {
           inbound: r.inbound, negative: r.negative, neutral: r.neutral, positive: r.positive, outbound: r.outbound,
         })),
         replies: replyRows.rows[0] ?? { sent: 0, failed: 0, pending: 0, held: 0 },
+        csatToday,
       }
     },
   }

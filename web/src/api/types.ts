@@ -305,6 +305,8 @@ export interface Wallboard {
   hourly: HourBucket[]
   replies: { sent: number; failed: number; pending: number; held: number }
   spike: { flagged: boolean; lastHourInbound: number; baselineMean: number; baselineStddev: number; threshold: number }
+  /** Satisfaction scores since 00:00 UTC; null percent/average without responses. */
+  csat: { since: string; count: number; average: number | null; csatPercent: number | null }
 }
 
 export interface HeldReply extends Reply {

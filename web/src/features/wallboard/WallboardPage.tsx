@@ -1,4 +1,4 @@
-// The supervisor's wallboard: tiles (open, unassigned, waiting, longest wait, replies), queues,
+// The supervisor's wallboard: tiles (open, unassigned, waiting, longest wait, replies, CSAT today), queues,
 // agents' load, and two charts over the last 24 hours. Live: stream events and a 30 s poll.
 import { useQuery } from '@tanstack/react-query'
 import { api } from '../../api/endpoints.ts'
@@ -22,6 +22,7 @@ function Tile({ label, value, detail, tone, testId }: { label: string; value: st
 function Tiles({ board }: { board: Wallboard }) {
   const t = board.totals
   const r = board.replies
+  const c = board.csat
   return (
     <dl className="tiles" aria-label="Now">
       <Tile testId="open" label="Open conversations" value={String(t.open)} detail={`${t.byStatus.new} new · ${t.byStatus.open} open · ${t.byStatus.pending} pending`} />
@@ -31,6 +32,9 @@ function Tiles({ board }: { board: Wallboard }) {
       <Tile testId="sla" label="SLA at risk / breached" value={`${t.slaAtRisk} / ${t.slaBreached}`} detail="open conversations past the warning / the due time" tone={t.slaBreached > 0 ? 'alert' : undefined} />
       <Tile testId="replies" label="Replies sent (24 h)" value={String(r.sent)} detail={`${r.failed} failed · ${r.pending} sending${r.held > 0 ? ` · ${r.held} held` : ''}`} tone={r.failed > 0 ? 'alert' : undefined} />
       <Tile testId="inbound" label="Inbound, last hour" value={String(board.spike.lastHourInbound)} detail={`usual ${oneDecimal(board.spike.baselineMean)} ± ${oneDecimal(board.spike.baselineStddev)}`} tone={board.spike.flagged ? 'alert' : undefined} />
+      <Tile testId="csat" label="CSAT today" value={c.csatPercent === null ? '–' : `${oneDecimal(c.csatPercent)} %`}
+        detail={c.count === 0 ? 'no scores yet' : `${c.count} score${c.count === 1 ? '' : 's'} · average ${c.average?.toFixed(2) ?? '–'} / 5`}
+        tone={c.csatPercent !== null && c.csatPercent < 70 ? 'alert' : undefined} />
     </dl>
   )
 }
