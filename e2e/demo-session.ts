@@ -28,7 +28,8 @@ export interface DemoSession {
 export async function openDemoSession(token: string, agentName: string, extraEnv: Record<string, string> = {}): Promise<DemoSession> {
   expect(existsSync(join(root, 'web/dist/index.html')), 'web/dist is built by the global setup').toBe(true)
   mkdirSync(shots, { recursive: true })
-  const server = await startServerProcess({ args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20', EARSHOT_DEMO_PASSWORD: demoPassword, ...extraEnv } })
+  // ownStore: CI exports DATABASE_URL/NATS_URL for the integration suite; each browser test file gets a fresh PGlite
+  const server = await startServerProcess({ ownStore: true, args: ['--store', 'pglite'], env: { EARSHOT_ADMIN_TOKEN: token, EARSHOT_DEMO_SPEED: '20', EARSHOT_DEMO_PASSWORD: demoPassword, ...extraEnv } })
   const url = server.url
   const agent = await fetch(`${url}/api/v1/agents?workspace=demo`, {
     method: 'POST',

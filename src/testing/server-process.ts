@@ -17,6 +17,12 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
+function inheritedEnv(ownStore: boolean): NodeJS.ProcessEnv {
+  if (!ownStore) return process.env
+  const { DATABASE_URL: _db, NATS_URL: _nats, ...rest } = process.env
+  return rest
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -27,7 +33,11 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startServerProcess(opts: { args?: string[]; env?: Record<string, string>; readyTimeoutMs?: number } = {}): Promise<ServerProcess> {
+/**
+ * `ownStore`: ignore DATABASE_URL and NATS_URL from this process's environment, so the server keeps its
+ * data in its own data dir (CI exports both for the integration suite; browser tests must not share them).
+ */
+export async function startServerProcess(opts: { args?: string[]; env?: Record<string, string>; readyTimeoutMs?: number; ownStore?: boolean } = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-'))
   chmodSync(dataDir, 0o755) // as root, the embedded PostgreSQL server runs as 'postgres' and must reach it
   const port = await freePort()
@@ -35,7 +45,7 @@ export async function startServerProcess(opts: { args?: string[]; env?: Record<s
   let output = ''
   const server: ChildProcess = spawn(process.execPath, [earshotBin, 'serve', '--port', String(port), '--data-dir', dataDir, ...(opts.args ?? [])], {
     cwd: repoRoot,
-    env: { ...process.env, ...opts.env },
+    env: { ...inheritedEnv(opts.ownStore === true), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   server.stdout!.on('data', (d) => (output += String(d)))
