@@ -154,6 +154,28 @@ describe.each(stores)('outgoing event webhooks on $store', ({ serverUrl }) => {
     expect(await store.eventWebhooks.enqueue({ id: '00000000-0000-4000-8000-000000000002', type: 'sla.warning', workspaceId: ws.id, at: new Date().toISOString(), data: {} })).toBe(0)
   })
 
+  it('with private addresses refused, never delivers to a name that resolves to one (checked at delivery)', async () => {
+    const created = await call('POST', '/api/v1/event-webhooks', { body: { url: 'https://hooks.internal.example/earshot', events: ['csat.received'], secret } })
+    expect(created.status).toBe(201)
+    const strict = createEventWorker({
+      store: server.earshot.store, secretBox: server.earshot.secretBox, backoff: { baseMs: 20, capMs: 50, attemptsMax: 3 },
+      allowPrivateNetwork: false, lookup: async (host) => (host === 'hooks.internal.example' ? ['10.0.0.9'] : ['93.184.216.34']),
+    })
+    const before = receiver.received.length
+    const ws = (await call('GET', '/api/v1/workspaces')).json.items.find((w: any) => w.slug === 'default')
+    await server.earshot.store.eventWebhooks.enqueue({ id: '00000000-0000-4000-8000-000000000003', type: 'csat.received', workspaceId: ws.id, at: new Date().toISOString(), data: { score: 4 } })
+    const failed = await eventually(async () => {
+      await strict.drain()
+      const items = (await call('GET', `/api/v1/event-webhooks/${created.json.id}/deliveries?status=failed`)).json.items
+      return items.length === 1 ? items[0] : undefined
+    }, 'the delivery to be refused')
+    expect(failed.attempts).toBe(1)
+    expect(failed.lastError).toContain('resolves to 10.0.0.9')
+    expect(receiver.received.length).toBe(before)
+    await strict.stop()
+    expect((await call('DELETE', `/api/v1/event-webhooks/${created.json.id}`)).status).toBeLessThan(300)
+  })
+
   it('disables, changes the secret, deletes (with its deliveries) and audits each change', async () => {
     expect((await call('PATCH', `/api/v1/event-webhooks/${hook.id}`, { body: { enabled: false, secret: 'a-brand-new-secret-value' } })).json).toMatchObject({ enabled: false })
     const ws = (await call('GET', '/api/v1/workspaces')).json.items.find((w: any) => w.slug === 'default')

@@ -1,7 +1,10 @@
 // Where an event webhook may point. Only http(s), no credentials in the URL, bounded length; with
 // allowPrivateNetwork false, literal loopback/private/link-local addresses and "localhost" are refused too.
-// Host names are not resolved here: a public name that resolves to a private address is not caught
-// (see README: run receivers behind an egress proxy if that matters).
+// Host names are resolved just before each delivery (checkResolvedHost): a public name that resolves to a
+// private address is refused too. A name that changes between that lookup and the connection (DNS
+// rebinding) is not caught: run receivers behind an egress proxy where that matters.
+import { lookup as dnsLookup } from 'node:dns/promises'
+import { isIP } from 'node:net'
 
 export const webhookUrlLengthMax = 2048
 
@@ -47,4 +50,31 @@ export function checkWebhookUrl(raw: string, opts: { allowPrivateNetwork: boolea
     }
   }
   return { ok: true, url }
+}
+
+/** The addresses a host name resolves to. */
+export type HostLookup = (host: string) => Promise<string[]>
+
+export const systemLookup: HostLookup = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address)
+
+export type HostCheck = { ok: true } | { ok: false; permanent: boolean; reason: string }
+
+/**
+ * With private addresses refused: a host name any of whose addresses is loopback, private or
+ * link-local is refused (permanent); a name that does not resolve now is worth a retry (not permanent).
+ * Literal addresses were judged by checkWebhookUrl already.
+ */
+export async function checkResolvedHost(url: URL, lookup: HostLookup = systemLookup): Promise<HostCheck> {
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  if (isIP(host) !== 0) return { ok: true }
+  let addresses: string[]
+  try {
+    addresses = await lookup(host)
+  } catch (err) {
+    return { ok: false, permanent: false, reason: `cannot resolve ${host}: ${err instanceof Error ? err.message : String(err)}` }
+  }
+  if (addresses.length === 0) return { ok: false, permanent: false, reason: `${host} resolves to no address` }
+  const inner = addresses.find((a) => isPrivateIpv4(a) || isPrivateIpv6(a))
+  if (inner !== undefined) return { ok: false, permanent: true, reason: `${host} resolves to ${inner}, a loopback or private address, which this server refuses (EARSHOT_WEBHOOKS_PRIVATE=0)` }
+  return { ok: true }
 }

@@ -9,7 +9,7 @@ import { bodyText, retryAfterMs } from '../channels/http.ts'
 import { retryDelayMs, type BackoffPolicy } from '../outbox/backoff.ts'
 import type { Store } from '../store/index.ts'
 import type { DeliveryAttempt, DeliveryRow } from '../store/queries/event-webhooks.ts'
-import { checkWebhookUrl } from './url.ts'
+import { checkResolvedHost, checkWebhookUrl, type HostLookup } from './url.ts'
 
 export const eventUserAgent = 'Earshot-Events/1'
 export const eventBackoffDefault: BackoffPolicy = { baseMs: 5_000, capMs: 60 * 60_000, attemptsMax: 12 }
@@ -24,8 +24,10 @@ export interface EventWorkerOptions {
   leaseMs?: number
   /** Deadline of one POST. */
   timeoutMs?: number
-  /** False: literal loopback/private addresses are refused at delivery too (EARSHOT_WEBHOOKS_PRIVATE=0). */
+  /** False: loopback/private addresses are refused at delivery too, literal or resolved (EARSHOT_WEBHOOKS_PRIVATE=0). */
   allowPrivateNetwork?: boolean
+  /** Host name resolution for that check (tests pass their own). */
+  lookup?: HostLookup
   now?: () => Date
 }
 
@@ -88,7 +90,13 @@ export function createEventWorker(opts: EventWorkerOptions): EventWorker {
     let status: number | null = null
     let error: string | null = null
     let wait: number | null = null
-    try {
+    const resolved = opts.allowPrivateNetwork === false ? await checkResolvedHost(check.url, opts.lookup) : { ok: true as const }
+    if (!resolved.ok && resolved.permanent) {
+      await store.eventWebhooks.markFailed(d.id, done(null, `refused URL: ${resolved.reason}`))
+      return
+    }
+    if (!resolved.ok) error = resolved.reason
+    else try {
       const res = await fetchFn(check.url, {
         method: 'POST', headers: deliveryHeaders(d, secret, body, now()), body, redirect: 'manual',
         signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)]),
