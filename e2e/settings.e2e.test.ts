@@ -236,6 +236,18 @@ describe.skipIf(!hasChromium)('settings pages in Chromium', () => {
     expect(runs.some((r) => r.conversationId === conversationId && r.outcome === 'applied')).toBe(true)
     await page.evaluate(() => window.scrollTo(0, 0))
     await page.screenshot({ path: join(shots, 'settings-automations-list.png'), fullPage: true })
+
+    // edit it: the form loads the saved rule (builder rows, actions), saves with PATCH, and goes back to "new"
+    await item.getByRole('button', { name: /^Edit/ }).click()
+    const editForm = page.locator('form.rule-form')
+    await editForm.getByRole('heading', { name: `Edit "${name}"` }).waitFor()
+    expect(await editForm.getByLabel('Condition 2 value').inputValue(), 'the saved condition is in the builder').toBe('0')
+    await editForm.getByLabel('Name').fill(`${name} (edited)`)
+    await editForm.getByRole('button', { name: 'Save changes' }).click()
+    await editForm.getByRole('heading', { name: 'New automation' }).waitFor()
+    await expect.poll(async () => (await automations()).map((a) => a.name)).toEqual(['Spam: tag and resolve', `${name} (edited)`, 'Legal or safety: top priority'])
+    const edited = (await automations()).find((a) => a.name === `${name} (edited)`)!
+    expect(edited).toMatchObject({ id: stored[2]!.id, if: rule.if, then: rule.then, enabled: true })
   })
 
   it('shows queues in words and SLA policies; a supervisor sets a queue\'s SLA policy and an agent\'s languages, skills and capacity', async () => {

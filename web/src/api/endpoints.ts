@@ -67,7 +67,7 @@ export const api = {
   deleteCanned: (c: ApiContext, cannedId: string) => request<void>(c, 'DELETE', `/api/v1/canned-responses/${id(cannedId)}`),
   automations: (c: ApiContext) => request<{ items: Automation[] }>(c, 'GET', '/api/v1/automations'),
   createAutomation: (c: ApiContext, draft: AutomationDraft) => request<Automation>(c, 'POST', '/api/v1/automations', draft),
-  updateAutomation: (c: ApiContext, ruleId: string, change: { enabled?: boolean; position?: number }) =>
+  updateAutomation: (c: ApiContext, ruleId: string, change: Partial<AutomationDraft> & { enabled?: boolean; position?: number }) =>
     request<Automation>(c, 'PATCH', `/api/v1/automations/${id(ruleId)}`, change),
   deleteAutomation: (c: ApiContext, ruleId: string) => request<void>(c, 'DELETE', `/api/v1/automations/${id(ruleId)}`),
   dryRun: (c: ApiContext, rules: AutomationDraft[], limit: number) => request<DryRunResult>(c, 'POST', '/api/v1/automations/dry-run', { rules, limit }),

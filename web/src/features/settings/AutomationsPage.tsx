@@ -12,7 +12,7 @@ import { ago, useNow } from '../../components/format.ts'
 import { useNotice } from '../../components/Notice.tsx'
 import { Link } from '../../router.tsx'
 import { useApi } from '../auth/session.tsx'
-import { describeCondition, emptyRow, fieldNames, fieldSpecs, fitRow, opLabel, opsFor, rowsToCondition, takesList, targetOfPath, valuesFor, type ConditionRow, type ErrorTarget } from './conditions.ts'
+import { conditionToRows, describeCondition, emptyRow, fieldNames, fieldSpecs, fitRow, opLabel, opsFor, rowsToCondition, takesList, targetOfPath, valuesFor, type ConditionRow, type ErrorTarget } from './conditions.ts'
 import { pathReason, settingsProblem } from './problem.ts'
 import { SettingsHead } from './SettingsIndex.tsx'
 
@@ -38,6 +38,14 @@ function toAction(a: ActionRow): AutomationAction {
     case 'assign': return { type: a.type, agentId: a.value }
     case 'hide': return { type: a.type }
   }
+}
+
+/** A stored action back into the form's row. */
+function fromAction(a: unknown): ActionRow {
+  const o = (typeof a === 'object' && a !== null ? a : {}) as Record<string, unknown>
+  const type = (actionTypes as readonly string[]).includes(String(o.type)) ? o.type as ActionType : 'add_tag'
+  const value = type === 'add_tag' ? o.tag : type === 'set_queue' ? o.queueId : type === 'set_status' ? o.status : type === 'set_priority_override' ? o.score : type === 'assign' ? o.agentId : ''
+  return { type, value: value === undefined || value === null ? '' : String(value) }
 }
 
 interface Names { queue: (id: string) => string; agent: (id: string) => string }
@@ -160,19 +168,22 @@ function DryRunResult({ row }: { row: DryRunRow }) {
   )
 }
 
-function RuleForm() {
+/** `editing`: a saved rule loaded into the form (saved with PATCH); null: a new one. Remount (key) to switch. */
+function RuleForm({ editing, onDone }: { editing: Automation | null; onDone: () => void }) {
   const ctx = useApi()
   const client = useQueryClient()
   const notice = useNotice()
   const idp = useId()
   const { queues, agents } = useNames()
-  const [name, setName] = useState('')
-  const [when, setWhen] = useState<AutomationEvent>('message.created')
-  const [rows, setRows] = useState<ConditionRow[]>([emptyRow()])
-  const [raw, setRaw] = useState(false)
-  const [rawText, setRawText] = useState('')
-  const [actions, setActions] = useState<ActionRow[]>([{ type: 'add_tag', value: '' }])
-  const [stop, setStop] = useState(false)
+  // a condition the builder cannot show (any/not, nesting) opens in the JSON editor
+  const loadedRows = editing === null ? [emptyRow()] : editing.if === null ? [] : conditionToRows(editing.if)
+  const [name, setName] = useState(editing?.name ?? '')
+  const [when, setWhen] = useState<AutomationEvent>((editing?.when as AutomationEvent | undefined) ?? 'message.created')
+  const [rows, setRows] = useState<ConditionRow[]>(loadedRows ?? [])
+  const [raw, setRaw] = useState(loadedRows === null)
+  const [rawText, setRawText] = useState(loadedRows === null ? JSON.stringify(editing?.if ?? null, null, 2) : '')
+  const [actions, setActions] = useState<ActionRow[]>(editing === null ? [{ type: 'add_tag', value: '' }] : editing.then.map(fromAction))
+  const [stop, setStop] = useState(editing?.stop ?? false)
   const [refusal, setRefusal] = useState<Refusal>(null)
   const [dry, setDry] = useState<DryRunRow | null>(null)
 
@@ -205,12 +216,13 @@ function RuleForm() {
     onError: refuse,
   })
   const create = useMutation({
-    mutationFn: withDraft((d) => api.createAutomation(ctx, d)),
+    mutationFn: withDraft((d) => (editing === null ? api.createAutomation(ctx, d) : api.updateAutomation(ctx, editing.id, d))),
     onMutate: () => setRefusal(null),
     onSuccess: (r) => {
-      notice(`Automation "${(r as Automation).name}" created.`)
+      notice(`Automation "${(r as Automation).name}" ${editing === null ? 'created' : 'saved'}.`)
       void client.invalidateQueries({ queryKey: ['automations', ctx.workspace] })
       setName(''); setRows([emptyRow()]); setRawText(''); setActions([{ type: 'add_tag', value: '' }]); setStop(false); setDry(null)
+      if (editing !== null) onDone()
     },
     onError: refuse,
   })
@@ -231,7 +243,7 @@ function RuleForm() {
   const ifError = errorAt({ at: 'if' })
   return (
     <form className="card stack settings-form rule-form" onSubmit={submit} aria-labelledby={`${idp}-title`} noValidate>
-      <h2 id={`${idp}-title`}>New automation</h2>
+      <h2 id={`${idp}-title`}>{editing === null ? 'New automation' : `Edit "${editing.name}"`}</h2>
       <label htmlFor={`${idp}-n`}>Name</label>
       <input id={`${idp}-n`} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required aria-invalid={nameError !== null} />
       {nameError !== null && <p role="alert" className="error-text field-error">{nameError}</p>}
@@ -280,13 +292,14 @@ function RuleForm() {
       {dry !== null && <DryRunResult row={dry} />}
       <div className="inline">
         <button type="button" disabled={dryRun.isPending} onClick={() => dryRun.mutate()}>{dryRun.isPending ? 'Trying…' : 'Dry run'}</button>
-        <button type="submit" className="primary" disabled={create.isPending}>Create automation</button>
+        <button type="submit" className="primary" disabled={create.isPending}>{editing === null ? 'Create automation' : 'Save changes'}</button>
+        {editing !== null && <button type="button" onClick={onDone}>Cancel</button>}
       </div>
     </form>
   )
 }
 
-function RuleItem({ rule, index, rules, names }: { rule: Automation; index: number; rules: Automation[]; names: Names }) {
+function RuleItem({ rule, index, rules, names, onEdit }: { rule: Automation; index: number; rules: Automation[]; names: Names; onEdit: () => void }) {
   const ctx = useApi()
   const client = useQueryClient()
   const notice = useNotice()
@@ -342,6 +355,7 @@ function RuleItem({ rule, index, rules, names }: { rule: Automation; index: numb
         </label>
         <button type="button" disabled={index === 0 || move.isPending} onClick={() => move.mutate(-1)}>↑ Up<span className="sr-only"> {rule.name}</span></button>
         <button type="button" disabled={index === rules.length - 1 || move.isPending} onClick={() => move.mutate(1)}>↓ Down<span className="sr-only"> {rule.name}</span></button>
+        <button type="button" onClick={onEdit}>Edit<span className="sr-only"> {rule.name}</span></button>
         <button type="button" className="danger" disabled={remove.isPending}
           onClick={() => { if (window.confirm(`Delete the automation "${rule.name}"?`)) remove.mutate() }}>
           Delete<span className="sr-only"> {rule.name}</span>
@@ -394,17 +408,18 @@ export function AutomationsPage() {
   const { names } = useNames()
   const list = useQuery({ queryKey: ['automations', ctx.workspace], queryFn: () => api.automations(ctx) })
   const rules = [...(list.data?.items ?? [])].sort((a, b) => a.position - b.position)
+  const [editing, setEditing] = useState<Automation | null>(null)
   return (
     <main className="page settings automations" aria-labelledby="automations-title">
       <SettingsHead id="automations-title" title="Automations" summary="Rules run in this order after each new message or update, before routing; a rule with stop ends the run." />
       <div className="settings-layout">
-        <RuleForm />
+        <RuleForm key={editing?.id ?? 'new'} editing={editing} onDone={() => setEditing(null)} />
         <div className="stack-lg">
           <section aria-labelledby="rules-title">
             <h2 id="rules-title">Rules{list.data !== undefined && ` (${rules.length})`}</h2>
             {list.isError && <p role="alert" className="error-text">{settingsProblem(list.error)}</p>}
             {list.isPending && <p className="muted">Loading…</p>}
-            <ol className="settings-list">{rules.map((r, i) => <RuleItem key={r.id} rule={r} index={i} rules={rules} names={names} />)}</ol>
+            <ol className="settings-list">{rules.map((r, i) => <RuleItem key={r.id} rule={r} index={i} rules={rules} names={names} onEdit={() => { setEditing(r); window.scrollTo(0, 0) }} />)}</ol>
             {list.isSuccess && rules.length === 0 && <p className="empty">No automations yet.</p>}
           </section>
           <RunsList rules={rules} names={names} />
