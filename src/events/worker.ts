@@ -3,6 +3,7 @@
 // (X-Earshot-Timestamp + X-Earshot-Signature over "<timestamp>.<body>"), with the event id as
 // Idempotency-Key so receivers can dedupe. 2xx: delivered. Anything else (a refusal, a timeout, a
 // redirect, which is never followed): retried with backoff until attemptsMax, then failed. At least once.
+import { createPassLoop } from '../outbox/pass-loop.ts'
 import type { SecretBox } from '../accounts/secret-box.ts'
 import { signedHeaders } from '../channels/webhook/signature.ts'
 import { bodyText, retryAfterMs } from '../channels/http.ts'
@@ -62,9 +63,6 @@ export function createEventWorker(opts: EventWorkerOptions): EventWorker {
   const fetchFn = opts.fetch ?? fetch
   const now = opts.now ?? (() => new Date())
   const stopping = new AbortController()
-  let timer: NodeJS.Timeout | null = null
-  let running: Promise<number> | null = null
-  let again = false
 
   async function attempt(d: DeliveryRow): Promise<void> {
     const started = Date.now()
@@ -134,44 +132,5 @@ export function createEventWorker(opts: EventWorkerOptions): EventWorker {
     return handled
   }
 
-  function tick(): Promise<number> {
-    if (stopping.signal.aborted) return Promise.resolve(0)
-    if (running !== null) {
-      again = true
-      return running
-    }
-    running = runOnce().finally(() => {
-      running = null
-      if (again && !stopping.signal.aborted) {
-        again = false
-        void tick().catch((err: unknown) => log(`event webhooks: ${String(err)}`))
-      }
-    })
-    return running
-  }
-
-  return {
-    start() {
-      if (timer !== null) return
-      timer = setInterval(() => void tick().catch((err: unknown) => log(`event webhooks: ${String(err)}`)), pollMs)
-      timer.unref()
-    },
-    kick() {
-      void tick().catch((err: unknown) => log(`event webhooks: ${String(err)}`))
-    },
-    async drain() {
-      let total = 0
-      for (;;) {
-        const n = await tick()
-        total += n
-        if (n === 0 && running === null) return total
-      }
-    },
-    async stop() {
-      stopping.abort()
-      if (timer !== null) clearInterval(timer)
-      timer = null
-      await running?.catch(() => undefined)
-    },
-  }
+  return createPassLoop({ runOnce, pollMs, stopping, log, name: 'event webhooks' })
 }

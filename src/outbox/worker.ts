@@ -3,6 +3,7 @@
 // scheduled again (retryable: platform reset time or backoff), or failed with a code the agent sees.
 // A row whose earlier attempt may have reached the platform (timeout, crash) is looked up with the
 // channel's findSent first, so a reply is never posted twice.
+import { createPassLoop } from './pass-loop.ts'
 import { accountRuntime } from '../accounts/accounts.ts'
 import type { SecretBox } from '../accounts/secret-box.ts'
 import { publishConversationUpdated, type Bus } from '../bus/index.ts'
@@ -47,9 +48,6 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const sendTimeoutMs = opts.sendTimeoutMs ?? 30_000
   const fetchFn = opts.fetch ?? fetch
   const stopping = new AbortController()
-  let timer: NodeJS.Timeout | null = null
-  let running: Promise<number> | null = null
-  let again = false
 
   async function fail(row: OutboxRow, code: string, reason: string): Promise<OutboxOutcome> {
     await store.outbox.markFailed(row.id, code, reason)
@@ -144,45 +142,5 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  function tick(): Promise<number> {
-    // A stopped worker claims nothing: its signal is aborted, so every send would fail and waste an attempt.
-    if (stopping.signal.aborted) return Promise.resolve(0)
-    if (running !== null) {
-      again = true
-      return running
-    }
-    running = runOnce().finally(() => {
-      running = null
-      if (again && !stopping.signal.aborted) {
-        again = false
-        void tick()
-      }
-    })
-    return running
-  }
-
-  return {
-    start() {
-      if (timer !== null) return
-      timer = setInterval(() => void tick().catch((err: unknown) => log(`outbox: ${String(err)}`)), pollMs)
-      timer.unref()
-    },
-    kick() {
-      void tick().catch((err: unknown) => log(`outbox: ${String(err)}`))
-    },
-    async drain() {
-      let total = 0
-      for (;;) {
-        const n = await tick()
-        total += n
-        if (n === 0 && running === null) return total
-      }
-    },
-    async stop() {
-      stopping.abort()
-      if (timer !== null) clearInterval(timer)
-      timer = null
-      await running?.catch(() => undefined)
-    },
-  }
+  return createPassLoop({ runOnce, pollMs, stopping, log, name: 'outbox' })
 }
