@@ -5,12 +5,11 @@
 // action is logged in automation_run with its outcome and audited with the rule as the actor.
 import { publishConversationUpdated, type Bus } from '../bus/index.ts'
 import { channelByName } from '../channels/index.ts'
-import type { ConversationStatus } from '../core/model.ts'
 import { factsOf } from '../routing/conditions.ts'
 import type { Queries, Store } from '../store/index.ts'
 import type { Sql } from '../store/db.ts'
 import { runAutomations, type AutomationAction, type AutomationEvent, type AutomationRule, type FiredAction } from '../workflow/automation.ts'
-import { transition, type StatusEvent } from '../workflow/status.ts'
+import { eventToward, transition } from '../workflow/status.ts'
 import { normalizeTag, tagsPerConversationMax } from '../workflow/tags.ts'
 import type { EarshotEvent } from '../events/event.ts'
 import { publishEvents, recordResolution } from './csat.ts'
@@ -30,15 +29,6 @@ export interface Automator {
   run(triggers: AutomationTrigger[]): Promise<string[]>
 }
 
-function statusEventFor(from: ConversationStatus, to: ConversationStatus, now: Date): StatusEvent | null {
-  switch (to) {
-    case 'open': return from === 'resolved' ? { type: 'reopen' } : { type: 'open' }
-    case 'pending': return { type: 'pend' }
-    case 'resolved': return { type: 'resolve' }
-    case 'snoozed': return { type: 'snooze', until: new Date(now.getTime() + 86_400_000) }
-    case 'new': return null
-  }
-}
 
 /** Applies one fired action; returns 'applied' or why it was skipped. */
 async function applyAction(tx: Tx, t: AutomationTrigger, rule: AutomationRule, action: AutomationAction, now: Date, events: EarshotEvent[]): Promise<string> {
@@ -61,7 +51,7 @@ async function applyAction(tx: Tx, t: AutomationTrigger, rule: AutomationRule, a
     case 'set_status': {
       const state = await tx.routing.statusState(workspaceId, conversationId)
       if (state === null) return 'skipped: conversation gone'
-      const event = statusEventFor(state.status, action.status, now)
+      const event = eventToward(state.status, action.status, now)
       if (event === null) return 'skipped: a conversation cannot go back to new'
       const result = transition(state, event, now)
       if (!result.ok) return `skipped: ${result.message}`

@@ -114,3 +114,20 @@ export function transition(state: StatusState, event: StatusEvent, now: Date, op
     }
   }
 }
+
+/** A snooze without a time (the app's buttons, automations) lasts a day. */
+export const snoozeMsDefault = 86_400_000
+
+/**
+ * The event that moves a conversation from `from` to the status someone asked for, or null for `new`
+ * (nothing goes back to new). `until` is a snooze's end; without it, `now` + a day.
+ */
+export function eventToward(from: ConversationStatus, to: ConversationStatus, now: Date, until?: Date): StatusEvent | null {
+  switch (to) {
+    case 'open': return from === 'resolved' ? { type: 'reopen' } : { type: 'open' }
+    case 'pending': return { type: 'pend' }
+    case 'resolved': return { type: 'resolve' }
+    case 'snoozed': return { type: 'snooze', until: until ?? new Date(now.getTime() + snoozeMsDefault) }
+    case 'new': return null
+  }
+}

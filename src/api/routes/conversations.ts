@@ -5,7 +5,7 @@ import { raise } from '../../core/errors.ts'
 import type { ConversationStatus } from '../../core/model.ts'
 import { listConversationMessages } from '../../store/queries/messages.ts'
 import { createRouter } from '../../pipeline/route.ts'
-import { transition, type StatusEvent } from '../../workflow/status.ts'
+import { eventToward, transition } from '../../workflow/status.ts'
 import { hasRoomFor, loadUnits } from '../../routing/capacity.ts'
 import { EarshotError } from '../../core/errors.ts'
 import { decodeCursor } from '../../store/queries/conversations.ts'
@@ -44,23 +44,10 @@ const SlaView = Type.Union([Type.Null(), Type.Object({
   pausedSince: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'while pending or snoozed: since when the resolution clock is stopped' })),
 })])
 
-const snoozeMsDefault = 86_400_000
-
 function tagFilter(raw: string): string {
   const r = normalizeTag(raw)
   if (!r.ok) throw new EarshotError('INVALID_TAG', `${JSON.stringify(raw)} ${r.reason}`)
   return r.tag
-}
-
-function statusEvent(from: ConversationStatus, to: ConversationStatus, until: string | undefined): StatusEvent {
-  switch (to) {
-    case 'open': return from === 'resolved' ? { type: 'reopen' } : { type: 'open' }
-    case 'pending': return { type: 'pend' }
-    case 'resolved': return { type: 'resolve' }
-    case 'snoozed': // without `until` (the web app's status buttons): a day
-      return { type: 'snooze', until: until === undefined ? new Date(Date.now() + snoozeMsDefault) : new Date(until) }
-    case 'new': throw new EarshotError('INVALID_TRANSITION', 'a conversation cannot go back to new')
-  }
 }
 
 const Versioned = { version: Type.Optional(Type.Integer({ minimum: 1, description: 'reject with 409 if the conversation changed since this version' })) }
@@ -131,7 +118,9 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
     const updated = await store.transaction(async (tx) => {
       const state = (await tx.routing.statusState(ws.id, before.id)) ?? raise('CONVERSATION_NOT_FOUND', before.id)
       if (req.body.version !== undefined && req.body.version !== state.version) return false
-      const result = transition(state, statusEvent(state.status, status, req.body.until), now)
+      const event = eventToward(state.status, status, now, req.body.until === undefined ? undefined : new Date(req.body.until))
+      if (event === null) throw new EarshotError('INVALID_TRANSITION', 'a conversation cannot go back to new')
+      const result = transition(state, event, now)
       if (!result.ok) throw new EarshotError(result.code === 'INVALID_DATE' ? 'VALIDATION' : result.code, result.message)
       const ok = await tx.routing.setStatusState(ws.id, before.id, result.state, req.body.version ?? null)
       if (ok) {
