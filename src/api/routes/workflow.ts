@@ -4,7 +4,6 @@
 // of what they did. Writes need a supervisor; every change is audited.
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { EarshotError, raise } from '../../core/errors.ts'
 import { channelNames, type ChannelName } from '../../core/model.ts'
 import type { Intent } from '../../core/triage-facts.ts'
@@ -13,11 +12,11 @@ import type { CannedInput, CannedRow } from '../../store/queries/workflow.ts'
 import { dryRun, validateAutomationRule, type AutomationRule } from '../../workflow/automation.ts'
 import { cannedValues, checkTemplate, renderCanned, replyLimits, suggestCanned, type CannedProblem } from '../../workflow/canned.ts'
 import type { ApiDeps } from '../context.ts'
+import { actorOf } from '../conversation-guard.ts'
 import { ErrorBody } from '../errors.ts'
 import { requireSupervisor, resolveWorkspace } from '../plugins/auth.ts'
 import { IdParams, IntentSchema, WorkspaceQuery } from '../schemas.ts'
 
-const actorOf = (req: FastifyRequest) => `token:${req.token!.name}`
 const Language = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', description: 'BCP 47, e.g. en, fr, pt-BR' })
 const ChannelSchema = Type.Union(channelNames.map((c) => Type.Literal(c)))
 
@@ -111,8 +110,8 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { 
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     const input = checkedCanned(req.body)
     const created = await store.transaction(async (tx) => {
-      const row = await tx.canned.create(ws.id, input, actorOf(req))
-      if (row !== null) await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req), action: 'canned.create', targetType: 'canned_response', targetId: row.id, detail: { title: row.title, language: row.language } })
+      const row = await tx.canned.create(ws.id, input, actorOf(req.token))
+      if (row !== null) await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req.token), action: 'canned.create', targetType: 'canned_response', targetId: row.id, detail: { title: row.title, language: row.language } })
       return row
     })
     if (created === null) raise('CONFLICT', `a canned response "${input.title}" in ${input.language} exists`)
@@ -129,7 +128,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { 
     try {
       return await store.transaction(async (tx) => {
         const row = (await tx.canned.update(ws.id, before.id, input))!
-        await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req), action: 'canned.update', targetType: 'canned_response', targetId: row.id, detail: { changes: req.body } })
+        await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req.token), action: 'canned.update', targetType: 'canned_response', targetId: row.id, detail: { changes: req.body } })
         return row
       })
     } catch (error) {
@@ -145,7 +144,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { 
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     const deleted = await store.transaction(async (tx) => {
       const ok = await tx.canned.delete(ws.id, req.params.id)
-      if (ok) await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req), action: 'canned.delete', targetType: 'canned_response', targetId: req.params.id })
+      if (ok) await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req.token), action: 'canned.delete', targetType: 'canned_response', targetId: req.params.id })
       return ok
     })
     if (!deleted) raise('NOT_FOUND', `canned response ${req.params.id}`)
@@ -198,7 +197,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { 
     const { json } = checkedRule('new', req.body as Record<string, unknown>)
     const id = await store.transaction(async (tx) => {
       const created = await tx.automations.create(ws.id, req.body.position ?? (await tx.automations.nextPosition(ws.id)), json)
-      await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req), action: 'automation.create', targetType: 'automation', targetId: created, detail: json })
+      await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req.token), action: 'automation.create', targetType: 'automation', targetId: created, detail: json })
       return created
     })
     return reply.status(201).send(automationView((await store.automations.get(ws.id, id))!))
@@ -213,7 +212,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { 
     const { json } = checkedRule(before.id, { ...before.json, ...(req.body as Record<string, unknown>) })
     await store.transaction(async (tx) => {
       await tx.automations.update(ws.id, before.id, req.body.position ?? before.position, json)
-      await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req), action: 'automation.update', targetType: 'automation', targetId: before.id, detail: { changes: req.body } })
+      await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req.token), action: 'automation.update', targetType: 'automation', targetId: before.id, detail: { changes: req.body } })
     })
     return automationView((await store.automations.get(ws.id, before.id))!)
   })
@@ -225,7 +224,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { 
     const ws = await resolveWorkspace(store, req, req.query.workspace)
     const deleted = await store.transaction(async (tx) => {
       const ok = await tx.automations.delete(ws.id, req.params.id)
-      if (ok) await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req), action: 'automation.delete', targetType: 'automation', targetId: req.params.id })
+      if (ok) await tx.audit.record({ workspaceId: ws.id, actor: actorOf(req.token), action: 'automation.delete', targetType: 'automation', targetId: req.params.id })
       return ok
     })
     if (!deleted) raise('NOT_FOUND', `automation ${req.params.id}`)
