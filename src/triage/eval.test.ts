@@ -40,10 +40,26 @@ describe('readEvalCsv', () => {
 
 describe('runEval', () => {
   const f = csv('s.csv', 'text,label\n"I hate this, worst airline ever",negative\nthanks so much great crew!,positive\nflight 123 departs at 5pm,neutral\n')
-  it('prints JSON with the contract keys, with a baseline', () => {
-    const out = JSON.parse(runEval('sentiment', f, { json: true, baseline: 'vader' })) as Record<string, unknown>
+  it('prints JSON with the contract keys', () => {
+    const out = JSON.parse(runEval('sentiment', f, { json: true })) as Record<string, unknown>
     for (const k of ['accuracy', 'macro_f1', 'macro_recall', 'per_class', 'confusion']) expect(out).toHaveProperty(k)
-    expect(out).toHaveProperty('baseline.name', 'vader')
+    expect(out).toHaveProperty('scored', 'earshot')
+  })
+  it('with --baseline the top-level figures are the baseline\'s, Earshot\'s beside them', () => {
+    const ours = JSON.parse(runEval('sentiment', f, { json: true })) as { macro_f1: number; confusion: unknown }
+    const out = JSON.parse(runEval('sentiment', f, { json: true, baseline: 'vader' })) as Record<string, unknown> & { earshot: { macro_f1: number; confusion: unknown } }
+    for (const k of ['accuracy', 'macro_f1', 'macro_recall', 'per_class', 'confusion']) expect(out).toHaveProperty(k)
+    expect(out).toHaveProperty('scored', 'vader')
+    expect(out.earshot.macro_f1).toBe(ours.macro_f1)
+    expect(out.earshot.confusion).toEqual(ours.confusion)
+  })
+  it('the baseline\'s figures are VADER\'s labels scored against the gold ones', () => {
+    // VADER: "love" positive, "hate" negative, no sentiment words neutral; gold says all positive
+    const g = csv('v.csv', 'text,label\nI love it,positive\nI hate it,positive\nthe bus is at 5,positive\n')
+    const out = JSON.parse(runEval('sentiment', g, { json: true, baseline: 'vader' })) as { accuracy: number; per_class: Record<string, { predicted: number }> }
+    expect(out.accuracy).toBeCloseTo(1 / 3)
+    expect(out.per_class.negative!.predicted).toBe(1)
+    expect(out.per_class.neutral!.predicted).toBe(1)
   })
   it('prints a text report', () => {
     const out = runEval('sentiment', f, { baseline: 'afinn' })

@@ -108,15 +108,24 @@ export function runEval(task: string, file: string, opts: { json?: boolean; base
   const res = evaluateRows(t, rows, opts.baseline as BaselineName | undefined)
   if (opts.json) {
     const strip = (m: Metrics): Record<string, unknown> => ({ accuracy: m.accuracy, macro_f1: m.macro_f1, macro_recall: m.macro_recall, per_class: m.per_class, confusion: m.confusion, n: m.n, labels: m.labels })
-    return JSON.stringify({ task: t, file, ...strip(res.model), label_synonyms: synonymsUsed, ...(res.baseline ? { baseline: { name: res.baseline.name, ...strip(res.baseline) } } : {}) }, null, 2)
+    // With --baseline the top-level figures are the baseline's (the command scores what it was
+    // asked to score); Earshot's own figures on the same rows sit beside them for comparison.
+    if (res.baseline) {
+      return JSON.stringify({
+        task: t, file, scored: res.baseline.name, ...strip(res.baseline), label_synonyms: synonymsUsed,
+        earshot: strip(res.model), macro_f1_ratio_earshot_to_baseline: res.baseline.macro_f1 > 0 ? res.model.macro_f1 / res.baseline.macro_f1 : null,
+      }, null, 2)
+    }
+    return JSON.stringify({ task: t, file, scored: 'earshot', ...strip(res.model), label_synonyms: synonymsUsed }, null, 2)
   }
   const out: string[] = []
   const syn = Object.entries(synonymsUsed)
   if (syn.length > 0) out.push(`labels mapped: ${syn.map(([a, b]) => `${a} → ${b}`).join(', ')}`)
-  out.push(formatMetrics(res.model, `earshot ${t} on ${file}`))
   if (res.baseline) {
     const rule = res.baseline.name === 'vader' ? 'VADER compound ≥ 0.05 positive, ≤ −0.05 negative' : 'AFINN score > 0 positive, < 0 negative'
-    out.push('', formatMetrics(res.baseline, `baseline ${res.baseline.name} (${rule}${t === 'complaint' ? '; negative → complaint' : ''})`))
-  }
+    out.push(formatMetrics(res.baseline, `baseline ${res.baseline.name} ${t} on ${file} (${rule}${t === 'complaint' ? '; negative → complaint' : ''})`))
+    out.push('', formatMetrics(res.model, `earshot ${t} on the same rows, for comparison`))
+    out.push('', `macro-F1: earshot ${res.model.macro_f1.toFixed(4)} vs ${res.baseline.name} ${res.baseline.macro_f1.toFixed(4)}`)
+  } else out.push(formatMetrics(res.model, `earshot ${t} on ${file}`))
   return out.join('\n')
 }
