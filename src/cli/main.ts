@@ -79,12 +79,13 @@ export function buildCli(): Command {
     .option('-t, --task <task>', 'sentiment, complaint, intent or all', 'all')
     .option('--data-dir <dir>', 'folder with the training CSVs (default ../shared/data)')
     .option('-o, --out <dir>', 'where to write model files (default src/triage/models)')
-    .option('--epochs <n>', 'training epochs (default 5)')
+    .option('--epochs <n>', 'training epochs (default 10, best validation epoch kept)')
     .option('--seed <n>', 'random seed (training is deterministic for a seed)')
     .option('--json', 'print the held-out metrics as JSON (progress goes to stderr)')
     .option('-w, --workspace <slug>', 'also learn from the agents\' corrections in this workspace (read from $DATABASE_URL or the data dir)')
     .option('--earshot-data-dir <dir>', 'Earshot data dir holding the workspace (default ./.earshot; the server must not be running on it)')
-    .action(async (opts: { task: string; dataDir?: string; out?: string; epochs?: string; seed?: string; json?: boolean; workspace?: string; earshotDataDir?: string }) => {
+    .option('--no-cross-domain', 'skip the leave-one-industry-out sentiment check on the labelled customer tweets (4 extra trainings)')
+    .action(async (opts: { task: string; dataDir?: string; out?: string; epochs?: string; seed?: string; json?: boolean; workspace?: string; earshotDataDir?: string; crossDomain?: boolean }) => {
       const { trainCommand } = await import('./train.ts')
       await trainCommand(opts)
     })
@@ -94,7 +95,7 @@ export function buildCli(): Command {
     .argument('<task>', 'sentiment, intent or complaint')
     .argument('<file>', 'CSV with text,label columns (RFC 4180)')
     .option('--json', 'print {accuracy, macro_f1, macro_recall, per_class, confusion} as JSON')
-    .option('--baseline <name>', 'also score a lexicon baseline: vader or afinn')
+    .option('--baseline <name>', 'score a lexicon baseline (vader or afinn) on the file: its figures at the top, Earshot\'s beside them')
     .action(async (task: string, file: string, opts: { json?: boolean; baseline?: string }) => {
       const { evalCommand } = await import('./eval.ts')
       evalCommand(task, file, opts)

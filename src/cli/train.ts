@@ -22,13 +22,14 @@ async function loadCorrections(workspace: string, earshotDataDir: string | undef
 
 const tasks = ['sentiment', 'complaint', 'intent', 'all'] as const
 
-export async function trainCommand(opts: { task: string; dataDir?: string; out?: string; epochs?: string; seed?: string; json?: boolean; workspace?: string; earshotDataDir?: string }): Promise<void> {
+export async function trainCommand(opts: { task: string; dataDir?: string; out?: string; epochs?: string; seed?: string; json?: boolean; workspace?: string; earshotDataDir?: string; crossDomain?: boolean }): Promise<void> {
   if (!(tasks as readonly string[]).includes(opts.task)) throw new InvalidArgumentError(`--task must be one of ${tasks.join(', ')}`)
   const o: TrainCommandOptions = {
     task: opts.task as TrainCommandOptions['task'],
     dataDir: resolve(opts.dataDir ?? sharedDataDir),
     out: resolve(opts.out ?? modelsDir),
   }
+  if (opts.crossDomain === false) o.noCrossDomain = true
   if (opts.epochs !== undefined) o.epochs = Number.parseInt(opts.epochs, 10)
   if (opts.seed !== undefined) o.seed = Number.parseInt(opts.seed, 10)
   if (opts.workspace !== undefined) o.corrections = await loadCorrections(opts.workspace, opts.earshotDataDir)

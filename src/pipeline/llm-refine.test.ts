@@ -8,7 +8,7 @@ import { enrich } from '../triage/index.ts'
 import { llmConfigFromEnv, needsRefinement } from '../triage/llm/client.ts'
 import { startFakeLlm, type FakeLlm } from '../triage/llm/fake.ts'
 
-const unsure = 'the queue at the desk was something else, thanks northwind'
+const unsure = 'that was an experience at the northwind desk, thanks i guess'
 const sure = 'Thanks for the lovely flight, great crew'
 const customer = (id: string) => ({ id, name: `Customer ${id}` })
 
@@ -51,7 +51,7 @@ describe('LLM refinement and drafts (EARSHOT_LLM_URL set)', () => {
   })
 
   it('keeps the local answer when the endpoint fails', async () => {
-    const text = 'my Lindqvist Home sofa arrives tomorrow, finally a place to sit'
+    const text = 'northwind crew today, something else'
     expect(needsRefinement(enrich(text))).toBe(true)
     fake.script('500')
     const before = fake.requests.length

@@ -4,14 +4,14 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afinnSentiment, vaderSentiment } from './baselines.ts'
-import { loadComplaints, loadIntents, loadSentimentMultilingual, loadSentimentTweets, loadTwcs, type LabeledText } from './data.ts'
+import { loadComplaints, loadCustomerTweets, loadIntents, loadSentimentMultilingual, loadSentimentTweets, type LabeledText } from './data.ts'
 import { computeMetrics, formatMetrics, rocAuc, type Metrics } from './metrics.ts'
 import {
   balancedClassWeights, calibrateTemperature, compact, predictProbs, quantized, saveModel, trainSoftmax,
   type Example, type LinearModel,
 } from './model.ts'
 import { DEFAULT_FEATURES, featurize, newSparseVec, type FeatureConfig } from './text.ts'
-import { COMPLAINT_MODEL_FILE, REQUEST_MODEL_FILE, SENTIMENT_MODEL_FILE } from './index.ts'
+import { COMPLAINT_MODEL_FILE, REQUEST_MODEL_FILE, SENTIMENT_MODEL_FILE, enrich, setTriageModels, triageModels } from './index.ts'
 import { trainRequestModel } from './train-request.ts'
 
 export const SENTIMENT_CLASSES = ['negative', 'neutral', 'positive']
@@ -74,7 +74,22 @@ export const SENTIMENT_MULTILINGUAL_WEIGHT = 1
 export const SENTIMENT_SELF_WEIGHT = 0.5
 export const SENTIMENT_SELF_THRESHOLD = 0.8
 
+/**
+ * Customer tweets of twcs_sample.csv labelled for this project (`labels/twcs-sentiment.csv`), added
+ * to training at this weight per row (times the class weight). Their brands' industries give the
+ * leave-one-industry-out check printed by `earshot train --task sentiment`.
+ */
+export const SENTIMENT_CUSTOMER_WEIGHT = 5
+export const SENTIMENT_CUSTOMER_BALANCED = true
+/** Industries held out one at a time for the cross-domain check (`other` = brands outside the four). */
+export const CUSTOMER_GROUPS = ['travel', 'telfin', 'retail', 'tech']
+
 export interface SentimentExtra {
+  /** labelled customer tweets (domain = industry group) */
+  customer?: LabeledText[]
+  customerWeight?: number
+  /** class-balance the customer rows among themselves (else they take the SemEval class weights) */
+  customerBalanced?: boolean
   complaints?: LabeledText[]
   complaintWeight?: number
   /** rows with split train / validation / test and the language in `domain` */
@@ -83,6 +98,8 @@ export interface SentimentExtra {
   /** unlabelled customer texts for self-training */
   unlabelled?: string[]
   selfWeight?: number
+  /** score the test splits and the complaints proxy (default true; the cross-domain folds skip it) */
+  evaluate?: boolean
 }
 
 export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra?: SentimentExtra): SentimentResult {
@@ -109,6 +126,16 @@ export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra
     s.log(`sentiment: + ${mlTr.length} multilingual rows (${[...new Set(ml.map((r) => r.domain))].sort().join(', ')}), weight ${mlWeight}`)
     // the set is balanced already: undo the class weights so each row counts mlWeight
     for (const e of mlTr) trX.push({ ...e, w: mlWeight / cw[e.y]! })
+  }
+  const cuWeight = extra?.customerWeight ?? SENTIMENT_CUSTOMER_WEIGHT
+  const customer = cuWeight > 0 ? (extra?.customer ?? []).filter((r) => SENTIMENT_CLASSES.includes(r.label)) : []
+  if (customer.length > 0) {
+    s.log(`sentiment: + ${customer.length} labelled customer tweets (${[...new Set(customer.map((r) => r.domain))].sort().join(', ')}), weight ${cuWeight}`)
+    // balanced within the customer rows (undoing the SemEval class weights), so the customer set's own
+    // class mix (60% negative) does not become a prior for every message
+    const cuX = toExamples(customer, SENTIMENT_CLASSES, s.features)
+    const cuBal = (extra?.customerBalanced ?? SENTIMENT_CUSTOMER_BALANCED) ? balancedClassWeights(cuX.map((e) => e.y), SENTIMENT_CLASSES.length) : cw
+    for (const e of cuX) trX.push({ ...e, w: (cuWeight * cuBal[e.y]!) / cw[e.y]! })
   }
   const vaX = toExamples(val, SENTIMENT_CLASSES, s.features)
   const teX = toExamples(test, SENTIMENT_CLASSES, s.features)
@@ -149,11 +176,13 @@ export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra
   if (heldCal.length > 0) model.temperature = calibrateTemperature(model, heldCal)
   model.meta = {
     ...model.meta, trainedOn: 'sentiment_tweets.csv split=train' + (weight > 0 && added.length > 0 ? ` + complaints.csv complaints from ${SENTIMENT_COMPLAINT_DOMAINS.join('/')} as negative (weight ${weight})` : '') +
-      (mlTr.length > 0 ? ` + sentiment_multilingual.csv split=train (weight ${mlWeight})` : '') + (pseudoCounts ? ` + self-training on twcs_sample.csv inbound (p ≥ ${SENTIMENT_SELF_THRESHOLD}, weight ${selfWeight})` : ''),
-    trainRows: train.length, addedComplaints: weight > 0 ? added.length : 0, multilingualRows: mlTr.length, pseudoLabels: pseudoCounts, seed: s.seed, epochs: s.epochs, lr: s.lr,
+      (mlTr.length > 0 ? ` + sentiment_multilingual.csv split=train (weight ${mlWeight})` : '') +
+      (customer.length > 0 ? ` + ${customer.length} labelled twcs_sample.csv customer tweets (weight ${cuWeight})` : '') + (pseudoCounts ? ` + self-training on twcs_sample.csv inbound (p ≥ ${SENTIMENT_SELF_THRESHOLD}, weight ${selfWeight})` : ''),
+    trainRows: train.length, customerRows: customer.length, addedComplaints: weight > 0 ? added.length : 0, multilingualRows: mlTr.length, pseudoLabels: pseudoCounts, seed: s.seed, epochs: s.epochs, lr: s.lr,
   }
   const shipped = quantized(model)
   const valM = metricsOn(shipped, vaX) // English validation only
+  if (extra?.evaluate === false) return { model: shipped, val: valM, test: null, report: { temperature: model.temperature, bestEpoch: model.meta.bestEpoch } }
   const testM = teX.length > 0 ? metricsOn(shipped, teX) : null
   const report: Record<string, unknown> = { temperature: model.temperature, bestEpoch: model.meta.bestEpoch }
   if (testM) {
@@ -172,6 +201,65 @@ export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra
   }
   if (unseen.length > 0) report.complaint_proxy = { domains: [...new Set(unseen.map((r) => r.domain))].sort(), ...complaintProxy(shipped, unseen, s.features) }
   return { model: shipped, val: valM, test: testM, report }
+}
+
+export interface CrossDomainResult {
+  /** per held-out industry: rows, Earshot macro-F1 (as `earshot eval` scores it), VADER and AFINN on the same rows */
+  perGroup: Record<string, { n: number; macro_f1: number; model_alone: number; vader: number; afinn: number }>
+  /** predictions of the four held-out industries pooled */
+  pooled: { n: number; macro_f1: number; accuracy: number; vader: number; afinn: number; f1: Record<string, number> }
+}
+
+/**
+ * Leave-one-industry-out check on labelled customer tweets: for each industry, a model trained without
+ * that industry's labels and without its tweets in self-training, scored on its labels through `enrich`
+ * (as `earshot eval sentiment` scores a file: intent cues included, with the current complaint and request
+ * models, which never saw these tweets).
+ */
+export function customerCrossDomain(
+  rows: LabeledText[], s: TrainSettings, extra: SentimentExtra, inbound: Array<{ text: string; group: string; label: string }>,
+): CrossDomainResult {
+  const customer = (extra.customer ?? []).filter((r) => SENTIMENT_CLASSES.includes(r.label))
+  const before = triageModels()
+  const gold: string[] = []
+  const pred: string[] = []
+  const perGroup: CrossDomainResult['perGroup'] = {}
+  const vaderAll: string[] = []
+  const afinnAll: string[] = []
+  try {
+    for (const g of CUSTOMER_GROUPS) {
+      const held = customer.filter((r) => r.domain === g)
+      if (held.length === 0) continue
+      s.log(`cross-domain: training without the ${g} customer tweets (${held.length} labelled held out)…`)
+      const fold = trainSentimentModel(rows, { ...s, log: () => {} }, {
+        ...extra,
+        customer: customer.filter((r) => r.domain !== g),
+        unlabelled: extra.unlabelled ? inbound.filter((t) => t.group !== g && !SENTIMENT_CLASSES.includes(t.label)).map((t) => t.text) : undefined,
+        evaluate: false,
+      })
+      setTriageModels({ sentiment: fold.model, complaint: before.complaint, request: before.request ?? null })
+      const y = held.map((r) => r.label)
+      const p = held.map((r) => enrich(r.text).sentiment)
+      const v = held.map((r) => vaderSentiment(r.text).label)
+      const a = held.map((r) => afinnSentiment(r.text).label)
+      const m = computeMetrics(y, p, SENTIMENT_CLASSES)
+      const alone = metricsOn(fold.model, toExamples(held, SENTIMENT_CLASSES, s.features)).macro_f1
+      perGroup[g] = { n: held.length, macro_f1: round4(m.macro_f1), model_alone: round4(alone), vader: round4(computeMetrics(y, v, SENTIMENT_CLASSES).macro_f1), afinn: round4(computeMetrics(y, a, SENTIMENT_CLASSES).macro_f1) }
+      s.log(`  held out ${g.padEnd(7)} n=${String(held.length).padStart(4)} macro-F1 ${m.macro_f1.toFixed(4)} (sentiment model alone ${alone.toFixed(4)}; VADER ${perGroup[g]!.vader.toFixed(4)}, AFINN ${perGroup[g]!.afinn.toFixed(4)})`)
+      gold.push(...y); pred.push(...p); vaderAll.push(...v); afinnAll.push(...a)
+    }
+  } finally {
+    setTriageModels(before.sentiment || before.complaint ? { sentiment: before.sentiment, complaint: before.complaint, request: before.request ?? null } : null)
+  }
+  const all = computeMetrics(gold, pred, SENTIMENT_CLASSES)
+  return {
+    perGroup,
+    pooled: {
+      n: gold.length, macro_f1: round4(all.macro_f1), accuracy: round4(all.accuracy),
+      vader: round4(computeMetrics(gold, vaderAll, SENTIMENT_CLASSES).macro_f1), afinn: round4(computeMetrics(gold, afinnAll, SENTIMENT_CLASSES).macro_f1),
+      f1: Object.fromEntries(SENTIMENT_CLASSES.map((c) => [c, round4(all.per_class[c]!.f1)])),
+    },
+  }
 }
 
 const summary = (m: Metrics): { accuracy: number; macro_f1: number; macro_recall: number } => ({
@@ -249,6 +337,8 @@ export interface TrainCommandOptions {
   epochs?: number
   seed?: number
   json?: boolean
+  /** skip the leave-one-industry-out check on the labelled customer tweets (4 more trainings) */
+  noCrossDomain?: boolean
   /** Agents' corrections from a workspace: extra training rows (sentiment labels; intent as complaint / not). */
   corrections?: { text: string; field: 'sentiment' | 'intent'; label: string }[]
 }
@@ -265,11 +355,16 @@ export function runTraining(opts: TrainCommandOptions, log: (line: string) => vo
   if (corrections.length > 0) log(`agent corrections: ${correctedSentiment.length} sentiment and ${correctedComplaints.length} intent rows added to training`)
   const complaints = [...loadComplaints(opts.dataDir), ...correctedComplaints]
   if (opts.task === 'sentiment' || opts.task === 'all') {
-    const r = trainSentimentModel([...loadSentimentTweets(opts.dataDir), ...correctedSentiment], s, {
+    const rows = [...loadSentimentTweets(opts.dataDir), ...correctedSentiment]
+    const customer = loadCustomerTweets(opts.dataDir)
+    const extra: SentimentExtra = {
       complaints,
       multilingual: loadSentimentMultilingual(opts.dataDir),
-      unlabelled: loadTwcs(opts.dataDir).filter((t) => t.inbound).map((t) => t.text),
-    })
+      customer: customer.labelled,
+      // self-training only on the customer tweets without a label (mostly not English)
+      unlabelled: customer.inbound.filter((t) => !SENTIMENT_CLASSES.includes(t.label)).map((t) => t.text),
+    }
+    const r = trainSentimentModel(rows, s, extra)
     const file = join(opts.out, SENTIMENT_MODEL_FILE)
     const bytes = saveModel(r.model, file)
     log(`\nsentiment model → ${file} (${(bytes / 1024).toFixed(0)} KiB, temperature ${r.model.temperature})`)
@@ -280,6 +375,12 @@ export function runTraining(opts: TrainCommandOptions, log: (line: string) => vo
     if (rep.test_vader) log(`baselines on the same test split: VADER ${JSON.stringify(rep.test_vader)}  AFINN ${JSON.stringify(rep.test_afinn)}`)
     if (rep.complaint_proxy) log(`cross-domain proxy (complaints.csv domains never seen by this model): ${JSON.stringify(rep.complaint_proxy)}`)
     result.sentiment = { file, bytes, ...r.report, validation: summary(r.val) }
+    if (!opts.noCrossDomain && customer.labelled.length > 0) {
+      log('\ncross-domain check on labelled customer tweets: one industry held out at a time (skip with --no-cross-domain)')
+      const cd = customerCrossDomain(rows, s, extra, customer.inbound)
+      log(`pooled over the held-out industries (n=${cd.pooled.n}): macro-F1 ${cd.pooled.macro_f1.toFixed(4)}, accuracy ${cd.pooled.accuracy.toFixed(4)} (F1 ${SENTIMENT_CLASSES.map((c) => `${c} ${cd.pooled.f1[c]!.toFixed(3)}`).join(', ')}); VADER ${cd.pooled.vader.toFixed(4)}, AFINN ${cd.pooled.afinn.toFixed(4)}`)
+      result.sentiment_cross_domain = cd
+    }
   }
   if (opts.task === 'intent' || opts.task === 'all') {
     log('\nrequest model (question/request vs statement): Bitext intents.csv requests vs complaints.csv and SemEval tweets')
