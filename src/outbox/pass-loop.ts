@@ -53,6 +53,10 @@ export function createPassLoop(opts: {
     async drain() {
       let total = 0
       for (;;) {
+        // A pass already under way (timer, kick) is awaited, not asked to run again: a tick during
+        // it would set `again`, every pass would start the next one, and drain would never see the
+        // loop idle (it spun on empty passes when the timer fired during a drain).
+        if (running !== null) { total += await running.catch(() => 0); continue }
         const n = await tick()
         total += n
         if (n === 0 && running === null) return total
