@@ -105,6 +105,18 @@ export function storeSuite(name: string, open: () => Promise<{ store: Store; cle
       expect((await store.audit.list(ws.id, 3)).map((e) => e.action)).toEqual(['step.11', 'step.10', 'step.9'])
     })
 
+    it('keeps the audit log append-only: updates, deletes and truncation are refused; a deleted workspace takes its rows', async () => {
+      const gone = await store.workspaces.ensure('audit-gone', 'Gone Ltd')
+      await store.audit.record({ workspaceId: gone.id, actor: 'test', action: 'kept.1', targetType: 't', targetId: '1' })
+      await expect(store.db.query(`update audit_log set actor = 'someone else' where workspace_id = $1`, [gone.id])).rejects.toThrow(/append-only: UPDATE refused/)
+      await expect(store.db.query('delete from audit_log where workspace_id = $1', [gone.id])).rejects.toThrow(/append-only: DELETE refused/)
+      await expect(store.db.query('truncate audit_log')).rejects.toThrow(/append-only: TRUNCATE refused/)
+      expect((await store.audit.list(gone.id, 5)).map((e) => [e.action, e.actor])).toEqual([['kept.1', 'test']])
+      await store.db.query('delete from workspace where id = $1', [gone.id])
+      const { rows } = await store.db.query<{ n: number }>('select count(*)::int as n from audit_log where workspace_id = $1', [gone.id])
+      expect(rows[0]!.n).toBe(0)
+    })
+
     it('dedupes, edits and threads within one batch too', async () => {
       const erin = did(9)
       const post = jetstreamPost({ did: erin, rkey: '3batch000001', text: 'my Northwind bag never arrived' })
