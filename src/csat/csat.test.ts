@@ -215,6 +215,27 @@ describe.each(stores)('CSAT surveys and scores on $store', ({ serverUrl }) => {
     expect(events.filter((e) => e.type === 'conversation.resolved')).toHaveLength(4)
   })
 
+  it('a survey the channel refuses for good reads skipped with the reason, and a bare digit afterwards is an ordinary message', async () => {
+    receiver.answer = (r) => (r.path === '/channel' ? 400 : 200)
+    try {
+      await customerWrites('m6', 't6', 'the app logs me out every hour')
+      const c = await conversationOf('the app logs me out every hour')
+      await call('PATCH', `/api/v1/conversations/${c.id}/status`, { body: { status: 'resolved' } })
+      expect(await server.earshot.csat.tick()).toBe(1)
+      await server.earshot.outbox.drain()
+      const survey = await eventually(async () => {
+        const items = (await call('GET', `/api/v1/conversations/${c.id}/csat`)).json.items
+        return items[0]?.status === 'skipped' ? items : undefined
+      }, 'the survey marked skipped')
+      expect(survey).toMatchObject([{ status: 'skipped', skipReason: expect.stringMatching(/^the survey could not be sent: .*400/), score: null }])
+      await customerWrites('m7', 't6', '3')
+      expect((await call('GET', `/api/v1/conversations/${c.id}`)).json.status).toBe('open')
+      expect((await call('GET', '/api/v1/csat/responses')).json.items.filter((r: any) => r.conversationId === c.id)).toHaveLength(0)
+    } finally {
+      receiver.answer = () => 200
+    }
+  })
+
   it('is in the OpenAPI document', async () => {
     const paths = Object.keys((await call('GET', '/docs/json', { token: null })).json.paths)
     expect(paths).toEqual(expect.arrayContaining(['/api/v1/settings/csat', '/api/v1/csat', '/api/v1/csat/responses', '/csat/{token}']))

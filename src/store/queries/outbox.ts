@@ -144,9 +144,15 @@ export function outboxQueries(sql: Sql) {
         [id, delayMs, storableText(error)],
       )
     },
+    /**
+     * Gives up on a row. A CSAT survey it was carrying stops reading `sent` (it becomes `skipped` with the
+     * reason, in the same statement), so a later bare digit from the customer is an ordinary message.
+     */
     async markFailed(id: string, code: string, error: string): Promise<void> {
       await sql.query(
-        `update outbox set status = 'failed', failure_code = $2, last_error = $3, updated_at = now() where id = $1`,
+        `with failed as (update outbox set status = 'failed', failure_code = $2, last_error = $3, updated_at = now() where id = $1 returning id)
+         update csat_survey set status = 'skipped', skip_reason = left('the survey could not be sent: ' || $3, 500)
+         where outbox_id in (select id from failed) and status = 'sent'`,
         [id, code, storableText(error)],
       )
     },
