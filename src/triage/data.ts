@@ -42,18 +42,21 @@ export function readCustomerLabels(file = CUSTOMER_LABELS_FILE): CustomerLabel[]
 }
 
 export interface CustomerTweets {
-  /** labelled rows (skips left out); `domain` = the brand's industry group */
+  /** labelled rows (split train); `domain` = the brand's industry group */
   labelled: LabeledText[]
-  /** inbound customer tweets with their group ('' when unlabelled) and label ('' when unlabelled) */
-  inbound: Array<{ text: string; group: string; label: string }>
+  /** the other inbound tweets (`skip`, or no label row: group '') for self-training */
+  unlabelled: Array<{ text: string; group: string }>
 }
 
 export function loadCustomerTweets(dataDir: string, labelsFile = CUSTOMER_LABELS_FILE): CustomerTweets {
   const byId = new Map(readCustomerLabels(labelsFile).map((l) => [l.tweetId, l]))
-  const inbound = readCsvRecords(join(dataDir, 'twcs_sample.csv'))
-    .filter((r) => r.inbound === 'True')
-    .map((r) => { const l = byId.get(r.tweet_id ?? ''); return { text: r.text ?? '', group: l?.group ?? '', label: l?.label ?? '' } })
-  const labelled = inbound.filter((t) => t.label === 'negative' || t.label === 'neutral' || t.label === 'positive')
-    .map((t) => ({ text: t.text, label: t.label, split: 'train', domain: t.group }))
-  return { labelled, inbound }
+  const out: CustomerTweets = { labelled: [], unlabelled: [] }
+  for (const r of readCsvRecords(join(dataDir, 'twcs_sample.csv'))) {
+    if (r.inbound !== 'True') continue
+    const text = r.text ?? ''
+    const l = byId.get(r.tweet_id ?? '')
+    if (l && (l.label === 'negative' || l.label === 'neutral' || l.label === 'positive')) out.labelled.push({ text, label: l.label, split: 'train', domain: l.group })
+    else out.unlabelled.push({ text, group: l?.group ?? '' })
+  }
+  return out
 }

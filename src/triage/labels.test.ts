@@ -27,15 +27,15 @@ describe('customer tweet labels (labels/twcs-sentiment.csv)', () => {
     writeFileSync(lf, 'tweet_id,label,group\n1,negative,telfin\n3,skip,telfin\n99,positive,travel\n')
     const c = loadCustomerTweets(dir, lf)
     expect(c.labelled).toEqual([{ text: '@sprintcare my bill doubled, again', label: 'negative', split: 'train', domain: 'telfin' }])
-    expect(c.inbound.map((t) => [t.label, t.group])).toEqual([['negative', 'telfin'], ['skip', 'telfin'], ['', '']])
+    expect(c.unlabelled).toEqual([{ text: '@sprintcare merci', group: 'telfin' }, { text: '@Delta lovely crew today', group: '' }])
   })
 })
 
 describe.skipIf(!hasSharedData)('customer tweet labels against the shared twcs_sample.csv', () => {
   it('every labelled id is an inbound tweet of the shared file', () => {
     const c = loadCustomerTweets(sharedDataDir)
-    expect(c.inbound.length).toBe(2_827)
-    expect(c.inbound.every((t) => t.label !== '')).toBe(true)
+    expect(c.labelled.length + c.unlabelled.length).toBe(2_827)
+    expect(c.unlabelled.every((t) => t.group !== '')).toBe(true) // every inbound tweet has a label row: the rest are skips
     expect(c.labelled.length).toBe(2_827 - 114)
   })
 })

@@ -34,7 +34,7 @@ describe('sentiment training with labelled customer tweets', () => {
 describe('customerCrossDomain', () => {
   it('scores each industry held out, pooled over the held-out rows, with the baselines on the same rows', () => {
     const rows = [...customer('travel'), ...customer('retail'), ...customer('other')]
-    const r = customerCrossDomain(general, s, { customer: rows, customerWeight: 5 }, [])
+    const r = customerCrossDomain(general, s, { customerWeight: 5 }, { labelled: rows, unlabelled: [] })
     expect(Object.keys(r.perGroup).sort()).toEqual(['retail', 'travel']) // `other` is never held out
     expect(r.perGroup.travel!.n).toBe(6)
     expect(r.pooled.n).toBe(12)

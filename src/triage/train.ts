@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afinnSentiment, vaderSentiment } from './baselines.ts'
-import { loadComplaints, loadCustomerTweets, loadIntents, loadSentimentMultilingual, loadSentimentTweets, type LabeledText } from './data.ts'
+import { loadComplaints, loadCustomerTweets, loadIntents, loadSentimentMultilingual, loadSentimentTweets, type CustomerTweets, type LabeledText } from './data.ts'
 import { computeMetrics, formatMetrics, rocAuc, type Metrics } from './metrics.ts'
 import {
   balancedClassWeights, calibrateTemperature, compact, predictProbs, quantized, saveModel, trainSoftmax,
@@ -182,9 +182,9 @@ export function trainSentimentModel(rows: LabeledText[], s: TrainSettings, extra
   }
   const shipped = quantized(model)
   const valM = metricsOn(shipped, vaX) // English validation only
-  if (extra?.evaluate === false) return { model: shipped, val: valM, test: null, report: { temperature: model.temperature, bestEpoch: model.meta.bestEpoch } }
-  const testM = teX.length > 0 ? metricsOn(shipped, teX) : null
   const report: Record<string, unknown> = { temperature: model.temperature, bestEpoch: model.meta.bestEpoch }
+  if (extra?.evaluate === false) return { model: shipped, val: valM, test: null, report }
+  const testM = teX.length > 0 ? metricsOn(shipped, teX) : null
   if (testM) {
     const gold = test.map((r) => r.label)
     report.test = summary(testM)
@@ -216,10 +216,8 @@ export interface CrossDomainResult {
  * (as `earshot eval sentiment` scores a file: intent cues included, with the current complaint and request
  * models, which never saw these tweets).
  */
-export function customerCrossDomain(
-  rows: LabeledText[], s: TrainSettings, extra: SentimentExtra, inbound: Array<{ text: string; group: string; label: string }>,
-): CrossDomainResult {
-  const customer = (extra.customer ?? []).filter((r) => SENTIMENT_CLASSES.includes(r.label))
+export function customerCrossDomain(rows: LabeledText[], s: TrainSettings, extra: SentimentExtra, customerTweets: CustomerTweets): CrossDomainResult {
+  const customer = customerTweets.labelled
   const before = triageModels()
   const gold: string[] = []
   const pred: string[] = []
@@ -234,7 +232,7 @@ export function customerCrossDomain(
       const fold = trainSentimentModel(rows, { ...s, log: () => {} }, {
         ...extra,
         customer: customer.filter((r) => r.domain !== g),
-        unlabelled: extra.unlabelled ? inbound.filter((t) => t.group !== g && !SENTIMENT_CLASSES.includes(t.label)).map((t) => t.text) : undefined,
+        unlabelled: customerTweets.unlabelled.filter((t) => t.group !== g).map((t) => t.text),
         evaluate: false,
       })
       setTriageModels({ sentiment: fold.model, complaint: before.complaint, request: before.request ?? null })
@@ -362,7 +360,7 @@ export function runTraining(opts: TrainCommandOptions, log: (line: string) => vo
       multilingual: loadSentimentMultilingual(opts.dataDir),
       customer: customer.labelled,
       // self-training only on the customer tweets without a label (mostly not English)
-      unlabelled: customer.inbound.filter((t) => !SENTIMENT_CLASSES.includes(t.label)).map((t) => t.text),
+      unlabelled: customer.unlabelled.map((t) => t.text),
     }
     const r = trainSentimentModel(rows, s, extra)
     const file = join(opts.out, SENTIMENT_MODEL_FILE)
@@ -377,7 +375,7 @@ export function runTraining(opts: TrainCommandOptions, log: (line: string) => vo
     result.sentiment = { file, bytes, ...r.report, validation: summary(r.val) }
     if (!opts.noCrossDomain && customer.labelled.length > 0) {
       log('\ncross-domain check on labelled customer tweets: one industry held out at a time (skip with --no-cross-domain)')
-      const cd = customerCrossDomain(rows, s, extra, customer.inbound)
+      const cd = customerCrossDomain(rows, s, extra, customer)
       log(`pooled over the held-out industries (n=${cd.pooled.n}): macro-F1 ${cd.pooled.macro_f1.toFixed(4)}, accuracy ${cd.pooled.accuracy.toFixed(4)} (F1 ${SENTIMENT_CLASSES.map((c) => `${c} ${cd.pooled.f1[c]!.toFixed(3)}`).join(', ')}); VADER ${cd.pooled.vader.toFixed(4)}, AFINN ${cd.pooled.afinn.toFixed(4)}`)
       result.sentiment_cross_domain = cd
     }
